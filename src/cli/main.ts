@@ -1,0 +1,173 @@
+#!/usr/bin/env node
+/**
+ * The `ecsguard` command: parses arguments and wires sources, engine and reporters together.
+ * Exit codes: 0 nothing failed the gate, 1 a FAILED finding at or above --fail-on,
+ * 2 usage or configuration error, or no input could be read at all.
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { existsSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { CONTROLS, controlById } from '../controls/index.js';
+import { ConfigError, parseFailOn } from '../engine/configuration.js';
+import { loadConfigFile, type FileConfig } from '../engine/config-file.js';
+import { scanPaths } from '../api.js';
+import { renderJson } from '../reporters/json.js';
+import { renderText } from '../reporters/text.js';
+import { SEVERITY_ORDER } from '../model/index.js';
+import { TOOL } from '../version.js';
+import { renderControlList, renderExplain } from './explain.js';
+import type { ScanResult } from '../engine/scan.js';
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+const EXIT_OK = 0;
+const EXIT_FAILED = 1;
+const EXIT_USAGE = 2;
+
+class UsageError extends Error {}
+
+function splitList(v: string | undefined): string[] | undefined {
+  return v === undefined ? undefined : v.split(',').map((s) => s.trim()).filter(Boolean);
+}
+
+function parseSize(v: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*(b|k|kb|kib|m|mb|mib|g|gb|gib)?$/i.exec(v.trim());
+  if (!m) throw new UsageError(`--max-file-size: expected a size such as 16MiB or 500KB, got '${v}'`);
+  const unit = (m[2] ?? 'b').toLowerCase()[0];
+  const mult = unit === 'k' ? 1024 : unit === 'm' ? 1024 ** 2 : unit === 'g' ? 1024 ** 3 : 1;
+  return Math.floor(Number(m[1]) * mult);
+}
+
+/** Whether colour may be used on a stream: a TTY, no NO_COLOR, no --no-color. */
+function colorWanted(stream: NodeJS.WriteStream, flag: boolean): boolean {
+  if (!flag) return false;
+  if (process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '') return false;
+  if (process.env.FORCE_COLOR && process.env.FORCE_COLOR !== '0') return true;
+  return stream.isTTY === true;
+}
+
+interface ScanFlags {
+  format: string;
+  output?: string;
+  controls?: string;
+  skipControls?: string;
+  failOn?: string;
+  config?: string;
+  allRevisions?: boolean;
+  quiet?: boolean;
+  color: boolean;
+  maxFileSize?: string;
+}
+
+function runScan(paths: string[], flags: ScanFlags): number {
+  const formats = ['text', 'json'];
+  if (!formats.includes(flags.format)) throw new UsageError(`--format must be one of ${formats.join(', ')}; got '${flags.format}'`);
+  let fileConfig: FileConfig = {};
+  const configPath = flags.config ?? (existsSync('.ecsguard.yml') ? '.ecsguard.yml' : undefined);
+  if (configPath) fileConfig = loadConfigFile(configPath);
+  const failOn = parseFailOn(flags.failOn ?? fileConfig.failOn ?? 'low');
+  const inputs = paths.length ? paths : ['.'];
+  const stdin = inputs.includes('-') ? readFileSync(0) : undefined;
+  const result = scanPaths(inputs, {
+    controls: splitList(flags.controls) ?? fileConfig.controls,
+    skipControls: splitList(flags.skipControls) ?? fileConfig.skipControls,
+    parameters: fileConfig.parameters,
+    allRevisions: flags.allRevisions ?? fileConfig.allRevisions,
+    maxFileBytes: flags.maxFileSize ? parseSize(flags.maxFileSize) : undefined,
+    stdin,
+  });
+  const toFile = flags.output !== undefined && flags.output !== '-';
+  const out =
+    flags.format === 'json'
+      ? renderJson(result)
+      : renderText(result, { color: !toFile && colorWanted(process.stdout, flags.color), quiet: flags.quiet, width: process.stdout.columns || 80 });
+  if (toFile) writeFileSync(flags.output as string, out);
+  else process.stdout.write(out);
+  if (flags.format !== 'text' && !flags.quiet && result.errors.length) {
+    for (const e of result.errors) process.stderr.write(`ecsguard: ${e.file}${e.line ? `:${e.line}${e.column ? `:${e.column}` : ''}` : ''}: ${e.message}\n`);
+  }
+  return exitCode(result, failOn);
+}
+
+function exitCode(result: ScanResult, failOn: ReturnType<typeof parseFailOn>): number {
+  const nothingRead = result.summary.resources === 0 && result.skipped.length === 0 && result.errors.length > 0;
+  if (nothingRead) return EXIT_USAGE;
+  if (failOn === 'NONE') return EXIT_OK;
+  const gate = SEVERITY_ORDER.indexOf(failOn);
+  const failing = result.findings.some((f) => f.status === 'FAILED' && !f.suppressed && SEVERITY_ORDER.indexOf(f.severity) >= gate);
+  return failing ? EXIT_FAILED : EXIT_OK;
+}
+
+function buildProgram(setExit: (code: number) => void): Command {
+  const program = new Command();
+  program
+    .name('ecsguard')
+    .description('Checks Amazon ECS task definitions against the AWS Security Hub ECS controls, explains each verdict, and shows how to fix it.')
+    .version(TOOL.version, '-V, --version')
+    .showHelpAfterError('(run ecsguard --help for usage)')
+    .exitOverride();
+
+  program
+    .command('scan')
+    .description('scan files and directories (recursively); no PATH: the current directory; - reads standard input')
+    .argument('[path...]', 'files or directories to scan')
+    .addOption(new Option('-f, --format <format>', 'output format: text or json').default('text'))
+    .option('-o, --output <file>', 'write the report to FILE instead of standard output')
+    .option('--controls <ids>', 'run exactly these controls, comma-separated (e.g. ECS.20,ECS.21); names retired ones too (ECS.1)')
+    .option('--skip-controls <ids>', 'do not run these controls, comma-separated')
+    .option('--fail-on <severity>', 'lowest severity of a FAILED finding that makes the exit code 1: low, medium, high, critical, none (default: low)')
+    .option('-c, --config <file>', 'configuration file (default: .ecsguard.yml when present)')
+    .option('--all-revisions', 'judge every ACTIVE revision of a family, not only the latest')
+    .option('--max-file-size <size>', 'largest input file read, e.g. 16MiB (default 16MiB)')
+    .option('-q, --quiet', 'print only failed and unknown findings, and the summary')
+    .option('--no-color', 'no colour, even on a terminal (NO_COLOR does the same)')
+    .action((paths: string[], flags: ScanFlags) => setExit(runScan(paths, flags)));
+
+  program
+    .command('explain')
+    .description('what a control checks, why it matters, how to fix it, false positives, mappings')
+    .argument('<control>', 'control ID, e.g. ECS.21')
+    .action((id: string) => {
+      const control = controlById(id);
+      if (!control) throw new UsageError(`unknown control '${id}'; known controls: ${CONTROLS.map((c) => c.id).join(', ')}`);
+      process.stdout.write(renderExplain(control, Math.min(process.stdout.columns || 80, 100)));
+      setExit(EXIT_OK);
+    });
+
+  program
+    .command('controls')
+    .description('list the controls: id, severity, resource type, title')
+    .addOption(new Option('-f, --format <format>', 'text or json').choices(['text', 'json']).default('text'))
+    .action((flags: { format: string }) => {
+      if (flags.format === 'json') {
+        const list = CONTROLS.map((c) => ({ id: c.id, title: c.title, severity: c.severity, resourceTypes: c.resourceTypes, configRule: c.configRule, enabledByDefault: c.enabledByDefault, retired: c.retired ?? null, parameters: Object.fromEntries(Object.entries(c.parameters).map(([k, s]) => [k, { type: s.type, default: s.default ?? null, description: s.description }])) }));
+        process.stdout.write(JSON.stringify(list, null, 2) + '\n');
+      } else process.stdout.write(renderControlList(process.stdout.columns || 80));
+      setExit(EXIT_OK);
+    });
+  return program;
+}
+
+function main(argv: string[]): number {
+  let code = EXIT_OK;
+  const program = buildProgram((c) => (code = c));
+  try {
+    program.parse(argv, { from: 'user' });
+    return code;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT_OK;
+      return EXIT_USAGE;
+    }
+    if (e instanceof UsageError || e instanceof ConfigError) {
+      process.stderr.write(`ecsguard: ${e.message}\n`);
+      return EXIT_USAGE;
+    }
+    const err = e as NodeJS.ErrnoException;
+    process.stderr.write(`ecsguard: ${err?.message ?? String(e)}\n`);
+    if (process.env.ECSGUARD_DEBUG) process.stderr.write(`${err?.stack}\n`);
+    return EXIT_USAGE;
+  }
+}
+
+process.exitCode = main(process.argv.slice(2));

@@ -1,0 +1,71 @@
+/**
+ * Runs the active controls over resources and folds each control's evaluations into one
+ * finding per (resource, control), as Security Hub reports one compliance status per pair.
+ */
+import { renderMessage } from '../controls/types.js';
+import type { Control } from '../controls/types.js';
+import type { ComplianceStatus, Evaluation, Finding, Resource, Violation } from '../model/index.js';
+import type { ActiveControl } from './configuration.js';
+
+const RANK: Record<ComplianceStatus, number> = { FAILED: 3, NOT_AVAILABLE: 2, WARNING: 1, PASSED: 0 };
+
+/**
+ * The findings of every active control that applies to `resource`. A control applies when the
+ * resource's type is one of its `resourceTypes` and it returns at least one evaluation.
+ * The finding's status is the worst of its evaluations (FAILED, then NOT_AVAILABLE, then PASSED);
+ * the other failing or unknown fields are kept in `violations`.
+ */
+export function evaluateResource(resource: Resource, controls: readonly ActiveControl[]): Finding[] {
+  const findings: Finding[] = [];
+  for (const { control, params } of controls) {
+    if (!control.resourceTypes.includes(resource.type)) continue;
+    const evaluations = control.evaluate(resource, params);
+    if (evaluations.length === 0) continue;
+    findings.push(foldEvaluations(control, resource, evaluations));
+  }
+  return findings;
+}
+
+/** Folds one control's evaluations of one resource into a finding. */
+export function foldEvaluations(control: Control, resource: Resource, evaluations: Evaluation[]): Finding {
+  let primary = evaluations[0];
+  for (const e of evaluations) if (RANK[e.status] > RANK[primary.status]) primary = e;
+  const notes: string[] = [...(resource.assumptions ?? [])];
+  const violations: Violation[] = [];
+  for (const e of evaluations) {
+    const note = e.data?.note;
+    if (typeof note === 'string' && !notes.includes(note)) notes.push(note);
+    if (e !== primary && e.status !== 'PASSED') {
+      violations.push({ path: e.path, messageId: e.messageId, reason: render(control, e), location: resource.locate(e.path) });
+    }
+  }
+  const arn = arnOf(resource);
+  return {
+    control: control.id,
+    title: control.title,
+    severity: control.severity,
+    status: primary.status,
+    resource: arn ? { type: resource.type, id: resource.id, name: resource.name, arn } : { type: resource.type, id: resource.id, name: resource.name },
+    location: resource.locate(primary.path),
+    path: primary.path,
+    messageId: primary.messageId,
+    reason: render(control, primary),
+    suppressed: null,
+    violations,
+    notes,
+  };
+}
+
+function render(control: Control, e: Evaluation): string {
+  const template = control.messages[e.messageId] ?? e.messageId;
+  return renderMessage(template, e.data);
+}
+
+function arnOf(resource: Resource): string | undefined {
+  if (resource.id.startsWith('arn:')) return resource.id;
+  const p = resource.properties as Record<string, unknown>;
+  for (const k of ['taskDefinitionArn', 'serviceArn', 'clusterArn', 'taskSetArn', 'capacityProviderArn']) {
+    if (typeof p[k] === 'string') return p[k] as string;
+  }
+  return undefined;
+}

@@ -1,0 +1,132 @@
+/**
+ * The text report for terminals: findings grouped by resource, resources with failures first,
+ * FAILED then NOT_AVAILABLE findings with reason and location, PASSED controls on one line,
+ * then input errors and skipped revisions, and a one-line summary. Wraps at `width` columns
+ * (default 80). Colour only when asked (the CLI asks on a TTY without NO_COLOR).
+ */
+import { createColors } from 'picocolors';
+import type { ScanResult } from '../engine/scan.js';
+import type { Finding, Location } from '../model/index.js';
+
+/** Options of the text report. */
+export interface TextOptions {
+  color?: boolean;
+  /** Show only FAILED and NOT_AVAILABLE findings (and the summary). */
+  quiet?: boolean;
+  /** Terminal width in columns; at least 40. */
+  width?: number;
+}
+
+/** Formats a location as `file:line:column`. */
+export function formatLocation(loc: Location | null): string {
+  return loc ? `${loc.file}:${loc.line}:${loc.column}` : '';
+}
+
+/** Renders the text report. */
+export function renderText(result: ScanResult, options: TextOptions = {}): string {
+  const c = createColors(options.color ?? false);
+  const width = Math.max(40, options.width ?? 80);
+  const lines: string[] = [];
+  const groups = new Map<string, Finding[]>();
+  for (const f of result.findings) {
+    const key = `${f.resource.type}\u0000${f.resource.id}\u0000${f.location?.file ?? f.resource.arn ?? ''}`;
+    let g = groups.get(key);
+    if (!g) groups.set(key, (g = []));
+    g.push(f);
+  }
+  const rank = (fs: Finding[]) => (fs.some((f) => f.status === 'FAILED' && !f.suppressed) ? 0 : fs.some((f) => f.status === 'NOT_AVAILABLE') ? 1 : 2);
+  const ordered = [...groups.values()].sort((a, b) => rank(a) - rank(b));
+  const statusLabel = (f: Finding) =>
+    f.suppressed ? c.dim('SUPPRESSED   ') : f.status === 'FAILED' ? c.red(c.bold('FAILED       ')) : f.status === 'NOT_AVAILABLE' ? c.yellow('NOT_AVAILABLE') : f.status === 'WARNING' ? c.yellow('WARNING      ') : c.green('PASSED       ');
+  const indent = '    ';
+  for (const fs of ordered) {
+    const bad = fs.filter((f) => f.status !== 'PASSED');
+    if (options.quiet && bad.length === 0) continue;
+    const first = fs[0];
+    const where = first.location ? first.location.file : first.resource.arn ?? '';
+    lines.push(c.bold(`${shortType(first.resource.type)} ${first.resource.id}`) + (where ? c.dim(`  ${where}`) : ''));
+    const sorted = [...bad].sort((a, b) => order(a) - order(b));
+    for (const f of sorted) {
+      lines.push(`  ${statusLabel(f)} ${c.bold(f.control.padEnd(6))} ${c.dim(f.severity)}`);
+      for (const l of wrap(f.reason, width - indent.length)) lines.push(indent + l);
+      const at = [formatLocation(f.location), f.path].filter(Boolean).join('  ');
+      if (at) lines.push(indent + c.dim(`at ${at}`));
+      for (const v of f.violations) {
+        for (const [i, l] of wrap(v.reason, width - indent.length - 2).entries()) lines.push(indent + (i === 0 ? '- ' : '  ') + l);
+        if (v.location) lines.push(indent + '  ' + c.dim(`at ${formatLocation(v.location)}  ${v.path ?? ''}`));
+      }
+      for (const n of f.notes) for (const [i, l] of wrap(`note: ${n}`, width - indent.length).entries()) lines.push(indent + (i ? '  ' : '') + c.dim(l));
+      if (f.suppressed) lines.push(indent + c.dim(`suppressed by ${f.suppressed.by}: ${f.suppressed.reason}`));
+    }
+    const passed = fs.filter((f) => f.status === 'PASSED').map((f) => f.control);
+    if (passed.length && !options.quiet) {
+      const label = `  ${c.green('PASSED       ')} `;
+      const w = wrap(passed.join(' '), width - 16);
+      w.forEach((l, i) => lines.push((i === 0 ? label : ' '.repeat(16)) + l));
+    }
+    lines.push('');
+  }
+  if (result.errors.length) {
+    lines.push(c.bold(c.red(`Input errors (${result.errors.length})`)));
+    for (const e of result.errors) {
+      const loc = e.line ? `${e.file}:${e.line}${e.column ? `:${e.column}` : ''}` : e.file;
+      const w = wrap(e.message, width - indent.length);
+      lines.push(`  ${loc}`);
+      for (const l of w) lines.push(indent + l);
+    }
+    lines.push('');
+  }
+  if (result.skipped.length && !options.quiet) {
+    lines.push(c.bold(`Not judged (${result.skipped.length})`));
+    for (const s of result.skipped) {
+      lines.push(`  ${shortType(s.resource.type)} ${s.resource.id}${s.location ? c.dim(`  ${s.location.file}`) : ''}`);
+      for (const l of wrap(s.reason, width - indent.length)) lines.push(indent + c.dim(l));
+    }
+    lines.push('');
+  }
+  lines.push(summaryLine(result, c));
+  return lines.join('\n') + '\n';
+}
+
+function order(f: Finding): number {
+  if (f.suppressed) return 3;
+  return f.status === 'FAILED' ? 0 : f.status === 'NOT_AVAILABLE' ? 1 : 2;
+}
+
+function shortType(type: string): string {
+  return type.replace('AWS::ECS::', '');
+}
+
+/** The closing summary line. */
+export function summaryLine(result: ScanResult, c = createColors(false)): string {
+  const s = result.summary;
+  const parts = [
+    `${s.resources} resource${s.resources === 1 ? '' : 's'}`,
+    (s.failed ? c.red : c.green)(`${s.failed} failed`),
+    `${s.passed} passed`,
+    `${s.notAvailable} not available`,
+  ];
+  if (s.suppressed) parts.push(`${s.suppressed} suppressed`);
+  if (s.skipped) parts.push(`${s.skipped} not judged`);
+  parts.push((s.errors ? c.red : (x: string) => x)(`${s.errors} input error${s.errors === 1 ? '' : 's'}`));
+  return parts.join(', ');
+}
+
+/** Word-wraps `text` to `width` columns; words longer than the width are cut. */
+export function wrap(text: string, width: number): string[] {
+  const out: string[] = [];
+  let line = '';
+  for (let word of text.split(/\s+/)) {
+    if (!word) continue;
+    while (word.length > width) {
+      if (line) { out.push(line); line = ''; }
+      out.push(word.slice(0, width));
+      word = word.slice(width);
+    }
+    if (!line) line = word;
+    else if (line.length + 1 + word.length <= width) line += ' ' + word;
+    else { out.push(line); line = word; }
+  }
+  if (line) out.push(line);
+  return out.length ? out : [''];
+}

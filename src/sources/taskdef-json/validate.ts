@@ -1,0 +1,136 @@
+/**
+ * Type checks on the task definition fields the controls read. A field of the wrong type
+ * (`user` a number, `privileged` a string, `containerDefinitions` an object) is reported as an
+ * input error at its line and replaced by an `Unresolved` marker, so the controls that depend on
+ * it say NOT_AVAILABLE while the others still judge the task definition. Field types follow the
+ * ECS API reference (RegisterTaskDefinition, ContainerDefinition).
+ */
+import { unresolved } from '../../model/index.js';
+
+type Kind = 'string' | 'number' | 'boolean' | 'object' | 'array';
+
+/** A field schema: its JSON kind, the schema of an object's fields, or of an array's items. */
+interface Schema {
+  kind: Kind;
+  fields?: Record<string, Schema>;
+  items?: Schema;
+  /** True for a number the AWS CLI also accepts as a numeric string (cpu, memory). */
+  numericString?: boolean;
+}
+
+const str: Schema = { kind: 'string' };
+const num: Schema = { kind: 'number' };
+const bool: Schema = { kind: 'boolean' };
+const strList: Schema = { kind: 'array', items: str };
+const keyValueList = (k: string, v: string): Schema => ({ kind: 'array', items: { kind: 'object', fields: { [k]: str, [v]: str } } });
+
+const CONTAINER: Schema = {
+  kind: 'object',
+  fields: {
+    name: str, image: str, user: str, privileged: bool, readonlyRootFilesystem: bool, essential: bool,
+    cpu: num, memory: num, memoryReservation: num,
+    command: strList, entryPoint: strList,
+    environment: keyValueList('name', 'value'),
+    secrets: keyValueList('name', 'valueFrom'),
+    logConfiguration: { kind: 'object', fields: { logDriver: str, options: { kind: 'object' } } },
+    linuxParameters: { kind: 'object' },
+    mountPoints: { kind: 'array', items: { kind: 'object' } },
+  },
+};
+
+/** The task definition fields ecsguard reads, with their ECS API types. */
+export const TASK_DEFINITION_SCHEMA: Schema = {
+  kind: 'object',
+  fields: {
+    family: str, revision: num, status: str, taskDefinitionArn: str,
+    networkMode: str, pidMode: str, ipcMode: str,
+    cpu: { kind: 'string', numericString: true }, memory: { kind: 'string', numericString: true },
+    requiresCompatibilities: strList,
+    runtimePlatform: { kind: 'object', fields: { operatingSystemFamily: str, cpuArchitecture: str } },
+    containerDefinitions: { kind: 'array', items: CONTAINER },
+    volumes: {
+      kind: 'array',
+      items: { kind: 'object', fields: { name: str, efsVolumeConfiguration: { kind: 'object', fields: { fileSystemId: str, transitEncryption: str } } } },
+    },
+    tags: keyValueList('key', 'value'),
+  },
+};
+
+/** A type problem: the ECS API path and a message for humans (never the value itself: it may be a secret). */
+export interface TypeProblem {
+  path: (string | number)[];
+  message: string;
+}
+
+function kindOf(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  switch (typeof v) {
+    case 'string': return 'a string';
+    case 'number': return 'a number';
+    case 'boolean': return 'a boolean';
+    case 'object': return 'an object';
+    default: return typeof v;
+  }
+}
+
+function matches(v: unknown, s: Schema): boolean {
+  switch (s.kind) {
+    case 'array': return Array.isArray(v);
+    case 'object': return typeof v === 'object' && v !== null && !Array.isArray(v);
+    case 'string': return typeof v === 'string' || (s.numericString === true && typeof v === 'number');
+    default: return typeof v === s.kind;
+  }
+}
+
+function expected(s: Schema): string {
+  return s.kind === 'array' ? 'an array' : s.kind === 'object' ? 'an object' : `a ${s.kind}`;
+}
+
+function pathText(path: (string | number)[]): string {
+  let out = '';
+  for (const p of path) out += typeof p === 'number' ? `[${p}]` : out ? `.${p}` : p;
+  return out;
+}
+
+/**
+ * Checks `value` against `schema` in place: each mistyped field becomes an `Unresolved` marker
+ * and a {@link TypeProblem}. `null` counts as absent (the AWS CLI drops nulls).
+ */
+export function checkTypes(value: Record<string, unknown>, schema: Schema = TASK_DEFINITION_SCHEMA, path: (string | number)[] = []): TypeProblem[] {
+  const problems: TypeProblem[] = [];
+  visit(value, schema, path, problems);
+  return problems;
+}
+
+function visit(value: unknown, schema: Schema, path: (string | number)[], problems: TypeProblem[]): void {
+  if (schema.kind === 'object' && schema.fields) {
+    const obj = value as Record<string, unknown>;
+    for (const key in schema.fields) {
+      const v = obj[key];
+      if (v === undefined || v === null) continue;
+      const s = schema.fields[key];
+      const p = [...path, key];
+      if (!matches(v, s)) {
+        const message = `${pathText(p)} is ${kindOf(v)}, but ECS expects ${expected(s)}`;
+        problems.push({ path: p, message });
+        obj[key] = unresolved(`${message} (see the input errors)`);
+        continue;
+      }
+      visit(v, s, p, problems);
+    }
+  } else if (schema.kind === 'array' && schema.items) {
+    const arr = value as unknown[];
+    for (let i = 0; i < arr.length; i++) {
+      const v = arr[i];
+      const p = [...path, i];
+      if (v === null || !matches(v, schema.items)) {
+        const message = `${pathText(p)} is ${kindOf(v)}, but ECS expects ${expected(schema.items)}`;
+        problems.push({ path: p, message });
+        arr[i] = unresolved(`${message} (see the input errors)`);
+        continue;
+      }
+      visit(v, schema.items, p, problems);
+    }
+  }
+}

@@ -1,0 +1,74 @@
+/**
+ * Expands the paths a user names into the files to scan: directories recursively (skipping
+ * `node_modules` and `.git`, following symbolic links once), files as given.
+ */
+import { readdirSync, realpathSync, statSync, type Dirent } from 'node:fs';
+import { join } from 'node:path';
+import type { InputError } from '../model/index.js';
+import { ioMessage } from './text.js';
+
+/** A file to scan; `explicit` when the user named it (so unrecognised content is reported, not skipped). */
+export interface InputFile {
+  path: string;
+  explicit: boolean;
+}
+
+/** Directory names never walked into. */
+export const SKIPPED_DIRECTORIES = new Set(['node_modules', '.git', '.terraform.d']);
+
+/**
+ * Yields the files under `paths` in a stable (sorted) order. Problems (missing path, permission,
+ * symbolic link loop) go to `errors` and the walk goes on.
+ */
+export function* walkInputs(paths: string[], errors: InputError[]): Generator<InputFile> {
+  for (const p of paths) {
+    let st;
+    try {
+      st = statSync(p);
+    } catch (e) {
+      errors.push({ file: p, line: null, column: null, message: ioMessage(e) });
+      continue;
+    }
+    if (st.isDirectory()) yield* walkDirectory(p, new Set(), errors);
+    else yield { path: p, explicit: true };
+  }
+}
+
+function* walkDirectory(dir: string, ancestors: Set<string>, errors: InputError[]): Generator<InputFile> {
+  let real: string;
+  let entries: Dirent[];
+  try {
+    real = realpathSync(dir);
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch (e) {
+    errors.push({ file: dir, line: null, column: null, message: ioMessage(e) });
+    return;
+  }
+  if (ancestors.has(real)) {
+    errors.push({ file: dir, line: null, column: null, message: `symbolic link loop: this directory is ${real}, which is already being scanned; not followed` });
+    return;
+  }
+  const chain = new Set(ancestors).add(real);
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const entry of entries) {
+    const full = join(dir, entry.name);
+    let isDir = entry.isDirectory();
+    let isFile = entry.isFile();
+    if (entry.isSymbolicLink()) {
+      try {
+        const st = statSync(full);
+        isDir = st.isDirectory();
+        isFile = st.isFile();
+      } catch (e) {
+        errors.push({ file: full, line: null, column: null, message: `broken symbolic link: ${ioMessage(e)}` });
+        continue;
+      }
+    }
+    if (isDir) {
+      if (SKIPPED_DIRECTORIES.has(entry.name)) continue;
+      yield* walkDirectory(full, chain, errors);
+    } else if (isFile) {
+      yield { path: full, explicit: false };
+    }
+  }
+}
