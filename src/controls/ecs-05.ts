@@ -12,14 +12,66 @@ import { judgeContainers } from './helpers.js';
 
 export const ecs05: Control = {
   id: 'ECS.5',
-  title: 'ECS containers should be limited to read-only access to root filesystems',
+  title: 'ECS task definitions should configure containers to be limited to read-only access to root filesystems',
   severity: 'HIGH',
   resourceTypes: ['AWS::ECS::TaskDefinition'],
   configRule: 'ecs-containers-readonly-access',
   enabledByDefault: true,
   parameters: {},
-  docs: { checks: '', why: '', fix: '', snippet: '', cloudformation: '', terraform: '', falsePositives: '' },
-  mappings: { nist80053r5: [], pciDss401: [] },
+  docs: {
+    checks: 'Reads containerDefinitions[].readonlyRootFilesystem: every container must have it set to true, and a container where it is false or missing fails the task definition. The control does not apply when runtimePlatform.operatingSystemFamily is a WINDOWS_SERVER_* value, since Windows containers do not support the setting; a task definition with no operating system family is evaluated. It takes no parameters.',
+    why: "An attacker who gets code execution in a container with a writable root filesystem can drop tools, replace the application's binaries or configuration, and plant a web shell that survives until the task is replaced. A read-only root filesystem blocks those writes and confines them to the volumes you mounted on purpose.",
+    fix: 'Set readonlyRootFilesystem to true on every container in a new task definition revision. Mount a volume at each path the application must write to, such as /tmp or a cache directory: a task volume with no host configuration works on Fargate and EC2 (tmpfs mounts are not available on Fargate). Someone has to find those paths, usually by running the task and watching for read-only file system errors.',
+    snippet: `{
+  "family": "app",
+  "volumes": [{ "name": "tmp" }],
+  "containerDefinitions": [
+    {
+      "name": "app",
+      "image": "111122223333.dkr.ecr.eu-west-1.amazonaws.com/app:1.4.2",
+      "readonlyRootFilesystem": true,
+      "mountPoints": [
+        { "sourceVolume": "tmp", "containerPath": "/tmp", "readOnly": false }
+      ]
+    }
+  ]
+}`,
+    cloudformation: `Resources:
+  TaskDefinition:
+    Type: AWS::ECS::TaskDefinition
+    Properties:
+      Family: app
+      Volumes:
+        - Name: tmp
+      ContainerDefinitions:
+        - Name: app
+          Image: 111122223333.dkr.ecr.eu-west-1.amazonaws.com/app:1.4.2
+          ReadonlyRootFilesystem: true
+          MountPoints:
+            - SourceVolume: tmp
+              ContainerPath: /tmp
+              ReadOnly: false`,
+    terraform: `resource "aws_ecs_task_definition" "app" {
+  family = "app"
+
+  volume {
+    name = "tmp"
+  }
+
+  container_definitions = jsonencode([
+    {
+      name                   = "app"
+      image                  = "111122223333.dkr.ecr.eu-west-1.amazonaws.com/app:1.4.2"
+      readonlyRootFilesystem = true
+      mountPoints = [
+        { sourceVolume = "tmp", containerPath = "/tmp", readOnly = false }
+      ]
+    }
+  ])
+}`,
+    falsePositives: 'A Windows task definition without runtimePlatform.operatingSystemFamily is evaluated and fails; set the family to the right WINDOWS_SERVER_* value and the control no longer applies. Some third-party sidecars and legacy applications write all over their filesystem and cannot be fixed with a few volumes; accept the finding for those containers with a note rather than disabling the control.',
+  },
+  mappings: { nist80053r5: ['AC-2(1)', 'AC-3', 'AC-3(15)', 'AC-3(7)', 'AC-5', 'AC-6'], pciDss401: [] },
   messages: {
     ...COMMON_MESSAGES,
     notReadonly: "container '{name}' has readonlyRootFilesystem {value}; set it to true and mount a volume where the container must write",

@@ -28,8 +28,62 @@ export const ecs08: Control = {
       validate: (v) => (Array.isArray(v) && v.length > 0 && v.every((k) => typeof k === 'string' && k.trim() !== '') ? null : 'secretKeys must be a non-empty list of variable names'),
     },
   },
-  docs: { checks: '', why: '', fix: '', snippet: '', cloudformation: '', terraform: '', falsePositives: '' },
-  mappings: { nist80053r5: [], pciDss401: [] },
+  docs: {
+    checks: "Reads the names in containerDefinitions[].environment[]: a container with a variable whose name, trimmed, equals one of the secretKeys parameter's names (case-sensitive) fails the task definition. secretKeys defaults to AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and ECS_ENGINE_AUTH_DATA and can be replaced with your own list. Only names are compared: values are never read or shown, and environmentFiles and secrets are not flagged.",
+    why: "Values in environment are stored in clear text in the task definition, so anyone allowed to describe task definitions can read them, and so can whoever sees the template, its state files or the container's inspect output. A long-lived IAM access key leaked this way works from anywhere until someone revokes it. Old revisions keep the value after it is removed from the current one.",
+    fix: 'For AWS credentials, drop the keys altogether and give the task an IAM role in taskRoleArn; the SDKs pick up its credentials automatically. For other secrets, move them to containerDefinitions[].secrets with valueFrom pointing at a Secrets Manager secret or SSM parameter, and allow the execution role (executionRoleArn) to read them; private registry credentials belong in repositoryCredentials.credentialsParameter. Someone must also rotate every key that ever sat in environment, because INACTIVE revisions remain readable until they are deleted.',
+    snippet: `{
+  "family": "app",
+  "taskRoleArn": "arn:aws:iam::111122223333:role/app-task",
+  "executionRoleArn": "arn:aws:iam::111122223333:role/app-execution",
+  "containerDefinitions": [
+    {
+      "name": "app",
+      "image": "111122223333.dkr.ecr.eu-west-1.amazonaws.com/app:1.4.2",
+      "environment": [{ "name": "LOG_LEVEL", "value": "info" }],
+      "secrets": [
+        {
+          "name": "DB_PASSWORD",
+          "valueFrom": "arn:aws:secretsmanager:eu-west-1:111122223333:secret:prod/app/db-AbCdEf"
+        }
+      ]
+    }
+  ]
+}`,
+    cloudformation: `Resources:
+  TaskDefinition:
+    Type: AWS::ECS::TaskDefinition
+    Properties:
+      Family: app
+      TaskRoleArn: arn:aws:iam::111122223333:role/app-task
+      ExecutionRoleArn: arn:aws:iam::111122223333:role/app-execution
+      ContainerDefinitions:
+        - Name: app
+          Image: 111122223333.dkr.ecr.eu-west-1.amazonaws.com/app:1.4.2
+          Environment:
+            - Name: LOG_LEVEL
+              Value: info
+          Secrets:
+            - Name: DB_PASSWORD
+              ValueFrom: arn:aws:secretsmanager:eu-west-1:111122223333:secret:prod/app/db-AbCdEf`,
+    terraform: `resource "aws_ecs_task_definition" "app" {
+  family             = "app"
+  task_role_arn      = aws_iam_role.app_task.arn
+  execution_role_arn = aws_iam_role.app_execution.arn
+  container_definitions = jsonencode([
+    {
+      name        = "app"
+      image       = "111122223333.dkr.ecr.eu-west-1.amazonaws.com/app:1.4.2"
+      environment = [{ name = "LOG_LEVEL", value = "info" }]
+      secrets = [
+        { name = "DB_PASSWORD", valueFrom = aws_secretsmanager_secret.db.arn }
+      ]
+    }
+  ])
+}`,
+    falsePositives: 'A flagged name that holds no secret, such as AWS_ACCESS_KEY_ID set to a dummy value for a local S3 emulator in a test task definition, is a false positive; renaming or removing the variable is usually easier than an exception. The opposite is more common: secrets under other names (DB_PASSWORD, API_TOKEN) pass unless you add those names to secretKeys.',
+  },
+  mappings: { nist80053r5: ['CA-9(1)', 'CM-2'], pciDss401: ['8.6.2'] },
   messages: {
     ...COMMON_MESSAGES,
     secretInEnvironment: "container '{name}' passes {variable} in environment (value not shown); move it to secrets with valueFrom pointing at Secrets Manager or SSM Parameter Store",

@@ -37,8 +37,36 @@ export const ecs10: Control = {
     latestLinuxVersion: { type: 'string', default: '1.4.0', description: 'The latest Fargate platform version for Linux.' },
     latestWindowsVersion: { type: 'string', default: '1.0.0', description: 'The latest Fargate platform version for Windows.' },
   },
-  docs: { checks: '', why: '', fix: '', snippet: '', cloudformation: '', terraform: '', falsePositives: '' },
-  mappings: { nist80053r5: [], pciDss401: [] },
+  docs: {
+    checks: 'Applies to services that run on Fargate: launchType FARGATE, or no launchType and a capacityProviderStrategy whose entries are all FARGATE or FARGATE_SPOT; other services get no finding. platformVersion unset or LATEST passes; any other value must equal latestLinuxVersion (parameter, default 1.4.0) for Linux services or latestWindowsVersion (default 1.0.0) for Windows ones, or the service fails. A service is Windows when its platformFamily starts with WINDOWS_SERVER, otherwise when its task definition in the same scan is Windows; everything else is treated as Linux.',
+    why: "A Fargate platform version is the combination of kernel, container runtime and Fargate agent that tasks run on. A service pinned to an old version keeps launching tasks on that older stack, missing the security and behaviour changes of later versions, and has to be moved on AWS's timetable when that version is retired.",
+    fix: "Set platformVersion to LATEST (or leave it out, which means LATEST) and update the service with a new deployment; running tasks keep their version until they are replaced. Someone should check the move first: platform 1.4.0 pulls images and secrets through the task's own network interface, so the task's subnets need a NAT gateway or VPC endpoints for ECR, S3 and Secrets Manager.",
+    snippet: `{
+  "serviceName": "app",
+  "cluster": "prod",
+  "taskDefinition": "app:7",
+  "launchType": "FARGATE",
+  "platformVersion": "LATEST"
+}`,
+    cloudformation: `Resources:
+  Service:
+    Type: AWS::ECS::Service
+    Properties:
+      ServiceName: app
+      Cluster: prod
+      TaskDefinition: app:7
+      LaunchType: FARGATE
+      PlatformVersion: LATEST`,
+    terraform: `resource "aws_ecs_service" "app" {
+  name             = "app"
+  cluster          = aws_ecs_cluster.prod.id
+  task_definition  = aws_ecs_task_definition.app.arn
+  launch_type      = "FARGATE"
+  platform_version = "LATEST"
+}`,
+    falsePositives: 'When AWS publishes a platform version newer than the parameter defaults, a service pinned to that newer version fails until latestLinuxVersion or latestWindowsVersion is updated; raise the parameter rather than the pin. A temporary pin during a migration or while a regression is investigated is a known exception; record it with an end date.',
+  },
+  mappings: { nist80053r5: ['SI-2', 'SI-2(2)', 'SI-2(4)', 'SI-2(5)'], pciDss401: ['6.3.3'] },
   messages: {
     ...COMMON_MESSAGES,
     latest: "platformVersion is {value}",

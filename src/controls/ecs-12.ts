@@ -16,8 +16,35 @@ export const ecs12: Control = {
   configRule: 'ecs-container-insights-enabled',
   enabledByDefault: true,
   parameters: {},
-  docs: { checks: '', why: '', fix: '', snippet: '', cloudformation: '', terraform: '', falsePositives: '' },
-  mappings: { nist80053r5: [], pciDss401: [] },
+  docs: {
+    checks: "Reads the cluster's settings entry named containerInsights. The value enabled passes, and so does enhanced (Container Insights with enhanced observability, added by AWS in December 2024; ecsguard treats it as on). disabled, or no containerInsights entry at all, fails. It takes no parameters.",
+    why: 'Without Container Insights there are no per-service and per-task CPU, memory, network and storage metrics in CloudWatch, so resource exhaustion, restart loops or a sudden CPU spike from a cryptominer in a compromised task go unnoticed. It also leaves investigators without the performance history needed to reconstruct what a task was doing.',
+    fix: 'Set the cluster setting containerInsights to enabled, or to enhanced for task- and container-level detail, with update-cluster-settings or in your template. The account-level default only affects clusters created after it is set, so existing clusters must be changed one by one. Container Insights is billed as CloudWatch metrics and log ingestion; someone has to accept that cost.',
+    snippet: `{
+  "clusterName": "prod",
+  "settings": [
+    { "name": "containerInsights", "value": "enabled" }
+  ]
+}`,
+    cloudformation: `Resources:
+  Cluster:
+    Type: AWS::ECS::Cluster
+    Properties:
+      ClusterName: prod
+      ClusterSettings:
+        - Name: containerInsights
+          Value: enabled`,
+    terraform: `resource "aws_ecs_cluster" "prod" {
+  name = "prod"
+
+  setting {
+    name  = "containerInsights"
+    value = "enabled"
+  }
+}`,
+    falsePositives: 'A cluster whose tasks are already monitored at the same depth by another tool (a third-party agent or a Prometheus stack) may not need Container Insights; accept the finding if that monitoring is verified. Empty or short-lived sandbox clusters are also reasonable exceptions when the cost matters.',
+  },
+  mappings: { nist80053r5: ['AU-6(3)', 'AU-6(4)', 'CA-7', 'SI-2'], pciDss401: [] },
   messages: {
     ...COMMON_MESSAGES,
     insightsOn: "containerInsights is '{value}'",

@@ -13,13 +13,57 @@ const UNSET_OS_NOTE = 'runtimePlatform.operatingSystemFamily is unset, so ECS.20
 
 export const ecs20: Control = {
   id: 'ECS.20',
-  title: 'ECS task definitions should configure non-root users in Linux container definitions',
+  title: 'ECS Task Definitions should configure non-root users in Linux container definitions',
   severity: 'MEDIUM',
   resourceTypes: ['AWS::ECS::TaskDefinition'],
   configRule: 'ecs-task-definition-linux-user-non-root',
   enabledByDefault: true,
   parameters: {},
-  docs: { checks: '', why: '', fix: '', snippet: '', cloudformation: '', terraform: '', falsePositives: '' },
+  docs: {
+    checks: 'Applies unless runtimePlatform.operatingSystemFamily is a WINDOWS_SERVER_* value; LINUX and an unset family are both in scope. Each entry of containerDefinitions[] must have a user, and its principal (the part before the first colon, trimmed) must not be root or an all-zero UID, so root, 0, 0:0, root:app and 0:1000 all fail, as does a missing or empty user. Any other user passes, names included (nginx, app:app); privileged plays no part. With no operating system family set, the same task definition is also judged by ECS.21; setting operatingSystemFamily to LINUX narrows it to this control.',
+    why: "A process that runs as root in a container is UID 0 on the host's kernel, since ECS does not remap user namespaces. Any container breakout then starts with full privileges: runtime flaws such as the 2019 runc vulnerability (CVE-2019-5736) needed root in the container to overwrite the host's runc. Root also lets a compromised process change anything in the container's filesystem and read every mounted file.",
+    fix: "Set containerDefinitions[].user to a non-root user in a new task definition revision, preferably a numeric UID:GID such as \"1000:1000\" so it does not depend on the image's /etc/passwd, and set runtimePlatform.operatingSystemFamily to LINUX. Someone must make sure the image works as that user: files and directories it writes (including mounted volumes) must be writable by it, and it may be unable to bind ports below 1024.",
+    snippet: `{
+  "family": "app",
+  "runtimePlatform": { "operatingSystemFamily": "LINUX", "cpuArchitecture": "X86_64" },
+  "containerDefinitions": [
+    {
+      "name": "app",
+      "image": "111122223333.dkr.ecr.eu-west-1.amazonaws.com/app:1.4.2",
+      "user": "1000:1000"
+    }
+  ]
+}`,
+    cloudformation: `Resources:
+  TaskDefinition:
+    Type: AWS::ECS::TaskDefinition
+    Properties:
+      Family: app
+      RuntimePlatform:
+        OperatingSystemFamily: LINUX
+        CpuArchitecture: X86_64
+      ContainerDefinitions:
+        - Name: app
+          Image: 111122223333.dkr.ecr.eu-west-1.amazonaws.com/app:1.4.2
+          User: "1000:1000"`,
+    terraform: `resource "aws_ecs_task_definition" "app" {
+  family = "app"
+
+  runtime_platform {
+    operating_system_family = "LINUX"
+    cpu_architecture        = "X86_64"
+  }
+
+  container_definitions = jsonencode([
+    {
+      name  = "app"
+      image = "111122223333.dkr.ecr.eu-west-1.amazonaws.com/app:1.4.2"
+      user  = "1000:1000"
+    }
+  ])
+}`,
+    falsePositives: 'An image whose Dockerfile sets a non-root USER still fails when the task definition has no user, because neither ecsguard nor AWS can see inside the image; repeating the user in the task definition is cheap and clears the finding. A Windows task definition without runtimePlatform.operatingSystemFamily is judged here too; set the WINDOWS_SERVER_* family. Containers that must start as root to fix permissions and then drop privileges (with gosu or su-exec, say) are a legitimate exception to record.',
+  },
   mappings: { nist80053r5: [], pciDss401: [] },
   messages: {
     ...COMMON_MESSAGES,

@@ -14,13 +14,60 @@ const UNSET_OS_NOTE = 'runtimePlatform.operatingSystemFamily is unset, so ECS.20
 
 export const ecs21: Control = {
   id: 'ECS.21',
-  title: 'ECS task definitions should configure non-admin users in Windows container definitions',
+  title: 'ECS Task Definitions should configure non-administrator users in Windows container definitions',
   severity: 'MEDIUM',
   resourceTypes: ['AWS::ECS::TaskDefinition'],
   configRule: 'ecs-task-definition-windows-user-non-admin',
   enabledByDefault: true,
   parameters: {},
-  docs: { checks: '', why: '', fix: '', snippet: '', cloudformation: '', terraform: '', falsePositives: '' },
+  docs: {
+    checks: 'Applies unless runtimePlatform.operatingSystemFamily is LINUX; WINDOWS_SERVER_* families and an unset family are both in scope. Each entry of containerDefinitions[] must have a user, and that user, trimmed, must not be ContainerAdministrator in any letter case; a missing or empty user fails too. Any other value passes, ContainerUser included. With no operating system family set, the same task definition is also judged by ECS.20; setting operatingSystemFamily to the WINDOWS_SERVER_* family narrows it to this control.',
+    why: "A Windows container whose image sets no user runs as ContainerAdministrator, the administrator account inside the container. A compromised process can then change system configuration, install services and tamper with every file in the container, and with process isolation, where containers share the host's kernel, any escape flaw starts with administrator rights.",
+    fix: "Set containerDefinitions[].user to ContainerUser, the unprivileged account in Microsoft's Windows base images, or to another non-administrator account the image defines, in a new task definition revision; also set runtimePlatform.operatingSystemFamily. Someone must check that the application works without administrator rights and grant that account write access to the directories it uses (for example with icacls in the Dockerfile).",
+    snippet: `{
+  "family": "app-windows",
+  "runtimePlatform": {
+    "operatingSystemFamily": "WINDOWS_SERVER_2022_CORE",
+    "cpuArchitecture": "X86_64"
+  },
+  "containerDefinitions": [
+    {
+      "name": "app",
+      "image": "111122223333.dkr.ecr.eu-west-1.amazonaws.com/app-windows:3.0.1",
+      "user": "ContainerUser"
+    }
+  ]
+}`,
+    cloudformation: `Resources:
+  TaskDefinition:
+    Type: AWS::ECS::TaskDefinition
+    Properties:
+      Family: app-windows
+      RuntimePlatform:
+        OperatingSystemFamily: WINDOWS_SERVER_2022_CORE
+        CpuArchitecture: X86_64
+      ContainerDefinitions:
+        - Name: app
+          Image: 111122223333.dkr.ecr.eu-west-1.amazonaws.com/app-windows:3.0.1
+          User: ContainerUser`,
+    terraform: `resource "aws_ecs_task_definition" "app_windows" {
+  family = "app-windows"
+
+  runtime_platform {
+    operating_system_family = "WINDOWS_SERVER_2022_CORE"
+    cpu_architecture        = "X86_64"
+  }
+
+  container_definitions = jsonencode([
+    {
+      name  = "app"
+      image = "111122223333.dkr.ecr.eu-west-1.amazonaws.com/app-windows:3.0.1"
+      user  = "ContainerUser"
+    }
+  ])
+}`,
+    falsePositives: 'A Linux task definition without runtimePlatform.operatingSystemFamily is judged here and fails when a container has no user; set the family to LINUX and this control no longer applies. An image that already switches to ContainerUser still fails without a user in the task definition, because the image is not visible to the check. Some Windows workloads, such as IIS images that manage the web service at start-up, need administrator rights; record those as exceptions. Note the gap: a custom account that is a member of Administrators passes.',
+  },
   mappings: { nist80053r5: [], pciDss401: [] },
   messages: {
     ...COMMON_MESSAGES,

@@ -38,26 +38,27 @@ export interface Location {
   column: number;
 }
 
-const UNRESOLVED = Symbol.for('ecsguard.unresolved');
-
 /**
  * A value a source could not know (a `Ref` to a parameter without a default, a Terraform
- * variable without a value, a field with the wrong type). Serialises as `{ "unresolved": reason }`.
- * Controls that depend on it return NOT_AVAILABLE with `reason`; it is never guessed.
+ * variable without a value, a field with the wrong type): `{ unresolved: reason }`, an object
+ * with that one key. No ECS API field has that shape, so the marker survives cloning and JSON
+ * round trips. Controls that depend on it return NOT_AVAILABLE with `reason`; it is never guessed.
  */
 export interface Unresolved {
   readonly unresolved: string;
-  readonly [UNRESOLVED]: true;
 }
 
 /** Makes an `Unresolved` marker; `reason` says what is unknown and why, for a human. */
 export function unresolved(reason: string): Unresolved {
-  return Object.freeze({ unresolved: reason, [UNRESOLVED]: true as const });
+  return Object.freeze({ unresolved: reason });
 }
 
-/** True when `value` is an `Unresolved` marker made by {@link unresolved}. */
+/** True when `value` is an `Unresolved` marker: an object whose only key is a string `unresolved`. */
 export function isUnresolved(value: unknown): value is Unresolved {
-  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[UNRESOLVED] === true;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  if (typeof (value as { unresolved?: unknown }).unresolved !== 'string') return false;
+  for (const k in value) if (k !== 'unresolved') return false;
+  return true;
 }
 
 /** Where a resource came from: a file, or an account and region for live AWS. */
