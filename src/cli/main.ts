@@ -5,13 +5,12 @@
  * 2 usage or configuration error, or no input could be read at all.
  */
 import { Command, CommanderError, Option } from 'commander';
-import { existsSync, writeFileSync } from 'node:fs';
-import { readFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { CONTROLS, controlById } from '../controls/index.js';
 import { ConfigError, parseFailOn } from '../engine/configuration.js';
 import { loadConfigFile, type FileConfig } from '../engine/config-file.js';
 import { scanPaths } from '../api.js';
-import { renderJson } from '../reporters/json.js';
+import { writeJson } from '../reporters/json.js';
 import { renderText } from '../reporters/text.js';
 import { SEVERITY_ORDER } from '../model/index.js';
 import { TOOL } from '../version.js';
@@ -77,16 +76,41 @@ function runScan(paths: string[], flags: ScanFlags): number {
     stdin,
   });
   const toFile = flags.output !== undefined && flags.output !== '-';
-  const out =
-    flags.format === 'json'
-      ? renderJson(result)
-      : renderText(result, { color: !toFile && colorWanted(process.stdout, flags.color), quiet: flags.quiet, width: process.stdout.columns || 80 });
-  if (toFile) writeFileSync(flags.output as string, out);
-  else process.stdout.write(out);
+  const fd = toFile ? openOutput(flags.output as string) : 1;
+  const write = (chunk: string) => writeAll(fd, chunk);
+  try {
+    if (flags.format === 'json') writeJson(result, write);
+    else write(renderText(result, { color: !toFile && colorWanted(process.stdout, flags.color), quiet: flags.quiet, width: process.stdout.columns || 80 }));
+  } finally {
+    if (toFile) closeSync(fd);
+  }
   if (flags.format !== 'text' && !flags.quiet && result.errors.length) {
     for (const e of result.errors) process.stderr.write(`ecsguard: ${e.file}${e.line ? `:${e.line}${e.column ? `:${e.column}` : ''}` : ''}: ${e.message}\n`);
   }
   return exitCode(result, failOn);
+}
+
+function openOutput(file: string): number {
+  try {
+    return openSync(file, 'w');
+  } catch (e) {
+    throw new UsageError(`--output ${file}: cannot write: ${(e as Error).message}`);
+  }
+}
+
+/** Writes all of `chunk` to `fd` synchronously (stdout may be a pipe that takes it in parts). */
+function writeAll(fd: number, chunk: string): void {
+  const buf = Buffer.from(chunk, 'utf8');
+  let off = 0;
+  while (off < buf.length) {
+    try {
+      off += writeSync(fd, buf, off);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'EAGAIN') continue;
+      if ((e as NodeJS.ErrnoException).code === 'EPIPE') return;
+      throw e;
+    }
+  }
 }
 
 function exitCode(result: ScanResult, failOn: ReturnType<typeof parseFailOn>): number {

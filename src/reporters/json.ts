@@ -1,19 +1,38 @@
 /**
  * The JSON report: the contract in ../shared/spec/cli-and-output.md (`version` 1). Fields are
  * only ever added; `violations`, `notes` and `skipped` are additions to the contract's example.
+ * Written in pieces, one finding at a time, so a report of 100,000 findings never exists as
+ * one string in memory.
  */
 import type { ScanResult } from '../engine/scan.js';
 import { TOOL } from '../version.js';
 
-/** Renders a scan result as the JSON document of the output contract, with a trailing newline. */
-export function renderJson(result: ScanResult): string {
-  const doc = {
-    version: 1,
-    tool: { name: TOOL.name, version: TOOL.version },
-    findings: result.findings,
-    errors: result.errors,
-    skipped: result.skipped,
-    summary: result.summary,
+/** Writes the JSON document of the output contract through `write`, piece by piece, ending with a newline. */
+export function writeJson(result: ScanResult, write: (chunk: string) => void): void {
+  const indent = (value: unknown, depth: number) => JSON.stringify(value, null, 2).replace(/\n/g, '\n' + '  '.repeat(depth));
+  write(`{\n  "version": 1,\n  "tool": ${indent({ name: TOOL.name, version: TOOL.version }, 1)},\n`);
+  const list = (key: string, items: readonly unknown[], last = false) => {
+    if (items.length === 0) {
+      write(`  "${key}": []${last ? '' : ','}\n`);
+      return;
+    }
+    write(`  "${key}": [\n`);
+    let buf = '';
+    for (let i = 0; i < items.length; i++) {
+      buf += '    ' + indent(items[i], 2) + (i < items.length - 1 ? ',\n' : '\n');
+      if (buf.length > 1 << 16) { write(buf); buf = ''; }
+    }
+    write(buf + `  ]${last ? '' : ','}\n`);
   };
-  return JSON.stringify(doc, null, 2) + '\n';
+  list('findings', result.findings);
+  list('errors', result.errors);
+  list('skipped', result.skipped);
+  write(`  "summary": ${indent(result.summary, 1)}\n}\n`);
+}
+
+/** The JSON report as one string (for small results and tests). */
+export function renderJson(result: ScanResult): string {
+  let out = '';
+  writeJson(result, (s) => (out += s));
+  return out;
 }

@@ -1,0 +1,142 @@
+/**
+ * `npm run bench`: the speed and memory figures of the core job.
+ *  1. Control evaluations per second, in-process, over 100,000 generated task definitions
+ *     (1-10 containers each). Target: at least 1,000,000 evaluations per second.
+ *  2. `ecsguard scan` end to end over 10,000 task definition files of about 3 KB: wall time,
+ *     files per second and peak resident memory of the CLI process.
+ *     Targets: under 3 seconds, under 250 MB.
+ * Prints a table and exits 1 when a target is missed. Not part of `npm test`.
+ */
+import { mkdirSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { activeControls } from '../src/engine/configuration.js';
+import { evaluateResource } from '../src/engine/evaluate.js';
+import type { Resource } from '../src/model/index.js';
+
+/** A small deterministic PRNG so every run measures the same inputs. */
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+const IMAGES = ['public.ecr.aws/nginx/nginx:1.27', '111122223333.dkr.ecr.eu-west-1.amazonaws.com/orders-api:2.14.3', 'public.ecr.aws/aws-observability/aws-otel-collector:v0.40.0', 'public.ecr.aws/aws-observability/aws-for-fluent-bit:stable', 'datadog/agent:7', 'mcr.microsoft.com/windows/servercore/iis:windowsservercore-ltsc2022'];
+const USERS = [undefined, '1000', '1000:1000', 'root', '0:0', 'nginx', 'app:app', 'ContainerUser', 'ContainerAdministrator', ''];
+const OS = [undefined, 'LINUX', 'LINUX', 'LINUX', 'WINDOWS_SERVER_2022_CORE', 'WINDOWS_SERVER_2019_FULL'];
+
+/** A realistic task definition (register input shape) with 1-10 containers. */
+export function generateTaskDefinition(i: number, rand: () => number): Record<string, unknown> {
+  const n = 1 + Math.floor(rand() * 10);
+  const family = `svc-${i}`;
+  const containers = [];
+  for (let c = 0; c < n; c++) {
+    const pick = <T,>(xs: T[]) => xs[Math.floor(rand() * xs.length)];
+    containers.push({
+      name: c === 0 ? 'app' : `sidecar-${c}`,
+      image: pick(IMAGES),
+      essential: c === 0,
+      cpu: 128,
+      memory: 256,
+      ...(rand() < 0.8 ? { user: pick(USERS) } : {}),
+      ...(rand() < 0.1 ? { privileged: true } : {}),
+      readonlyRootFilesystem: rand() < 0.6,
+      portMappings: c === 0 ? [{ containerPort: 8080, protocol: 'tcp' }] : [],
+      environment: [
+        { name: 'LOG_LEVEL', value: 'info' },
+        { name: 'REGION', value: 'eu-west-1' },
+        ...(rand() < 0.05 ? [{ name: 'AWS_SECRET_ACCESS_KEY', value: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' }] : []),
+      ],
+      ...(rand() < 0.9 ? { logConfiguration: { logDriver: 'awslogs', options: { 'awslogs-group': `/ecs/${family}`, 'awslogs-region': 'eu-west-1', 'awslogs-stream-prefix': 'ecs' } } } : {}),
+      healthCheck: { command: ['CMD-SHELL', 'curl -f http://localhost:8080/health || exit 1'], interval: 30, timeout: 5, retries: 3 },
+    });
+  }
+  const os = OS[Math.floor(rand() * OS.length)];
+  return {
+    family,
+    taskRoleArn: `arn:aws:iam::111122223333:role/${family}-task`,
+    executionRoleArn: 'arn:aws:iam::111122223333:role/ecsTaskExecutionRole',
+    networkMode: rand() < 0.1 ? 'host' : 'awsvpc',
+    ...(rand() < 0.05 ? { pidMode: 'host' } : {}),
+    requiresCompatibilities: ['FARGATE'],
+    cpu: '1024',
+    memory: '2048',
+    ...(os ? { runtimePlatform: { operatingSystemFamily: os, cpuArchitecture: 'X86_64' } } : {}),
+    containerDefinitions: containers,
+    ...(rand() < 0.2 ? { volumes: [{ name: 'shared', efsVolumeConfiguration: { fileSystemId: 'fs-0123456789abcdef0', ...(rand() < 0.5 ? { transitEncryption: 'ENABLED' } : {}) } }] } : {}),
+    ...(rand() < 0.7 ? { tags: [{ key: 'team', value: 'platform' }, { key: 'env', value: 'prod' }] } : {}),
+  };
+}
+
+function benchEvaluations(count: number): { evaluations: number; seconds: number; perSecond: number } {
+  const rand = rng(42);
+  const controls = activeControls();
+  const resources: Resource[] = [];
+  for (let i = 0; i < count; i++) {
+    const td = generateTaskDefinition(i, rand);
+    resources.push({ type: 'AWS::ECS::TaskDefinition', id: `svc-${i}`, name: `svc-${i}`, properties: td as Resource['properties'], origin: { kind: 'file', file: 'bench', format: 'taskdef-json' }, locate: () => null });
+  }
+  // Warm up the JIT on a slice, then measure the whole set.
+  for (let i = 0; i < 2000; i++) evaluateResource(resources[i], controls);
+  let evaluations = 0;
+  const t0 = process.hrtime.bigint();
+  for (const r of resources) {
+    for (const { control, params } of controls) {
+      if (control.resourceTypes.includes(r.type)) {
+        control.evaluate(r, params);
+        evaluations++;
+      }
+    }
+  }
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  return { evaluations, seconds, perSecond: evaluations / seconds };
+}
+
+function benchEndToEnd(files: number): { seconds: number; filesPerSecond: number; peakMb: number; bytes: number; findings: number } {
+  const dir = join(import.meta.dirname, '.work', 'taskdefs');
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const rand = rng(7);
+  let bytes = 0;
+  for (let i = 0; i < files; i++) {
+    let td = generateTaskDefinition(i, rand);
+    // Keep files near 3 KB: one to three containers.
+    const cds = td.containerDefinitions as unknown[];
+    td = { ...td, containerDefinitions: cds.slice(0, 2 + (i % 3)) };
+    const text = JSON.stringify(td, null, 2);
+    bytes += text.length;
+    writeFileSync(join(dir, `td-${String(i).padStart(5, '0')}.json`), text);
+  }
+  const cli = join(import.meta.dirname, '..', 'dist', 'cli', 'main.js');
+  if (!existsSync(cli)) throw new Error('dist/cli/main.js missing: run npm run build');
+  const out = join(import.meta.dirname, '.work', 'report.json');
+  const probe = `process.on('exit', () => process.stderr.write('MAXRSS ' + process.resourceUsage().maxRSS + '\\n')); await import(${JSON.stringify(cli)});`;
+  const t0 = process.hrtime.bigint();
+  const run = spawnSync(process.execPath, ['--input-type=module', '-e', probe, 'ecsguard', 'scan', dir, '--format', 'json', '--output', out], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  if (run.status !== 0 && run.status !== 1) throw new Error(`scan exited ${run.status}: ${run.stderr}`);
+  const rss = /MAXRSS (\d+)/.exec(run.stderr);
+  const report = JSON.parse(require_text(out)) as { findings: unknown[]; summary: { resources: number } };
+  if (report.summary.resources !== files) throw new Error(`expected ${files} resources judged, got ${report.summary.resources}`);
+  return { seconds, filesPerSecond: files / seconds, peakMb: rss ? Number(rss[1]) / 1024 : NaN, bytes, findings: report.findings.length };
+}
+
+function require_text(file: string): string {
+  return spawnSync('cat', [file], { encoding: 'utf8', maxBuffer: 1 << 30 }).stdout;
+}
+
+const ev = benchEvaluations(100_000);
+const e2e = benchEndToEnd(10_000);
+const rows = [
+  ['control evaluations / s (100,000 task definitions)', Math.round(ev.perSecond).toLocaleString('en-US'), '>= 1,000,000', ev.perSecond >= 1_000_000],
+  ['evaluations run', ev.evaluations.toLocaleString('en-US'), '', true],
+  ['scan of 10,000 files, wall seconds', e2e.seconds.toFixed(2), '< 3.00', e2e.seconds < 3],
+  ['files / s', Math.round(e2e.filesPerSecond).toLocaleString('en-US'), '', true],
+  ['average file size, bytes', Math.round(e2e.bytes / 10_000).toLocaleString('en-US'), '~3,000', true],
+  ['peak memory of the scan, MB', e2e.peakMb.toFixed(0), '< 250', e2e.peakMb < 250],
+  ['findings written', e2e.findings.toLocaleString('en-US'), '', true],
+] as const;
+for (const [what, value, target, ok] of rows) console.log(`${ok ? '  ' : '!!'} ${what.padEnd(52)} ${String(value).padStart(12)}  ${target}`);
+process.exitCode = rows.every((r) => r[3]) ? 0 : 1;
