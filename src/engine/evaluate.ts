@@ -19,11 +19,47 @@ export function evaluateResource(resource: Resource, controls: readonly ActiveCo
   const findings: Finding[] = [];
   for (const { control, params } of controls) {
     if (!control.resourceTypes.includes(resource.type)) continue;
+    if (resource.variants && resource.variants.length > 0) {
+      const f = judgeVariants(control, params, resource, resource.variants);
+      if (f) findings.push(f);
+      continue;
+    }
     const evaluations = control.evaluate(resource, params);
     if (evaluations.length === 0) continue;
     findings.push(foldEvaluations(control, resource, evaluations));
   }
   return findings;
+}
+
+/**
+ * Judges each reading of a resource whose properties hang on undecidable conditions, and keeps
+ * the worst: FAILED if any reading fails. The notes say which condition values give which status.
+ */
+function judgeVariants(control: Control, params: ActiveControl['params'], resource: Resource, variants: NonNullable<Resource['variants']>): Finding | null {
+  let worst: Finding | null = null;
+  let worstLabel = '';
+  const outcomes: string[] = [];
+  for (const v of variants) {
+    const r: Resource = { ...resource, properties: v.properties, locate: v.locate, assumptions: v.assumptions, variants: undefined };
+    const evaluations = control.evaluate(r, params);
+    if (evaluations.length === 0) {
+      outcomes.push(`when ${v.label}: does not apply`);
+      continue;
+    }
+    const f = foldEvaluations(control, r, evaluations);
+    outcomes.push(`when ${v.label}: ${f.status}`);
+    if (!worst || RANK[f.status] > RANK[worst.status]) {
+      worst = f;
+      worstLabel = v.label;
+    }
+  }
+  if (!worst) return null;
+  const differ = new Set(outcomes.map((o) => o.slice(o.lastIndexOf(': ') + 2))).size > 1;
+  if (differ) {
+    worst.reason = `when ${worstLabel}: ${worst.reason}`;
+    worst.notes.push(`the template decides this with a condition that cannot be evaluated: ${outcomes.join('; ')}`);
+  }
+  return worst;
 }
 
 /** Folds one control's evaluations of one resource into a finding. */
@@ -40,12 +76,15 @@ export function foldEvaluations(control: Control, resource: Resource, evaluation
     }
   }
   const arn = arnOf(resource);
+  const ref: Finding['resource'] = { type: resource.type, id: resource.id, name: resource.name };
+  if (arn) ref.arn = arn;
+  if (resource.cdkPath) ref.cdkPath = resource.cdkPath;
   return {
     control: control.id,
     title: control.title,
     severity: control.severity,
     status: primary.status,
-    resource: arn ? { type: resource.type, id: resource.id, name: resource.name, arn } : { type: resource.type, id: resource.id, name: resource.name },
+    resource: ref,
     location: resource.locate(primary.path),
     path: primary.path,
     messageId: primary.messageId,

@@ -120,6 +120,23 @@ export interface Resource<T extends ResourceType = ResourceType> {
   /** Assumptions the source made (a parameter default it used); repeated in every finding. */
   assumptions?: string[];
   context?: ResourceContext;
+  /** The CDK construct path (`aws:cdk:path` metadata), for resources synthesised by the AWS CDK. */
+  cdkPath?: string;
+  /**
+   * Alternative readings of the resource when its properties hang on a condition that cannot be
+   * decided (an `Fn::If` on a parameter without Default): the engine judges each and reports the
+   * worst, naming the condition values that lead to it.
+   */
+  variants?: ResourceVariant[];
+}
+
+/** One reading of a resource under fixed condition values (see {@link Resource.variants}). */
+export interface ResourceVariant {
+  /** The condition values, e.g. `condition UseRoot is true`. */
+  label: string;
+  properties: ResourceProperties[ResourceType];
+  locate(path: string | null): Location | null;
+  assumptions?: string[];
 }
 
 /** A piece of input that could not be read or judged: reported, never dropped. */
@@ -167,7 +184,7 @@ export interface Finding {
   title: string;
   severity: Severity;
   status: ComplianceStatus;
-  resource: { type: ResourceType; id: string; name: string; arn?: string };
+  resource: { type: ResourceType; id: string; name: string; arn?: string; cdkPath?: string };
   location: Location | null;
   path: string | null;
   messageId: string;

@@ -1,24 +1,35 @@
 /**
  * Source dispatch: reads one input file, detects its format by content, and hands it to the
  * source that reads that format. Unrecognised files are skipped when found by walking a
- * directory and reported when named explicitly (../shared/spec/cli-and-output.md).
+ * directory and reported when named explicitly (../shared/spec/cli-and-output.md,
+ * "Format detection").
  */
-import { extname } from 'node:path';
+import { extname, sep } from 'node:path';
 import type { InputError, Resource } from '../model/index.js';
 import { jsonSyntaxError } from './json-tree.js';
 import { decodeText, DEFAULT_MAX_FILE_BYTES, readTextFile, type TextRead } from './text.js';
-import { looksLikeTaskDefinitionJson, readTaskDefinitionJson, type SourceResult } from './taskdef-json/index.js';
+import { looksLikeTaskDefinitionJson, readTaskDefinitionJson } from './taskdef-json/index.js';
+import { looksLikeDescribeOutput, readDescribeOutput } from './taskdef-json/describe-outputs.js';
+import { looksLikeTemplate, mayBeTemplateText, readCloudFormation } from './cloudformation/index.js';
 
-export type { SourceResult } from './taskdef-json/index.js';
+/** What one file gave: the resources read and the errors met. */
+export interface SourceResult {
+  resources: Resource[];
+  errors: InputError[];
+}
 
 /** Options every source honours. */
 export interface SourceOptions {
   /** Largest file read, in bytes (default 16 MiB). */
   maxFileBytes?: number;
+  /** CloudFormation parameter values, overriding Defaults (`--parameters`). */
+  cfnParameters?: Readonly<Record<string, string>>;
+  /** Pseudo parameter values (`AWS::Region`, `AWS::AccountId`, `AWS::Partition`). */
+  pseudoParameters?: Readonly<Record<string, string>>;
 }
 
 /** Extensions read when walking a directory; other files are not opened. */
-const WALKED_EXTENSIONS = new Set(['.json']);
+const WALKED_EXTENSIONS = new Set(['.json', '.yaml', '.yml', '.template']);
 
 /** True when a file found by walking a directory should be opened at all. */
 export function isCandidateFile(path: string): boolean {
@@ -33,22 +44,50 @@ export function readInput(file: string, explicit: boolean, options: SourceOption
   const read: TextRead = file === '-' ? decodeText(stdin ?? Buffer.alloc(0)) : readTextFile(file, options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES);
   const name = file === '-' ? '<stdin>' : file;
   if (!read.ok) return { resources: [], errors: [{ file: name, line: read.line, column: read.column, message: read.message }] };
-  return readText(name, read.text, explicit);
+  return readText(name, read.text, explicit, options);
+}
+
+/** True for a CDK cloud assembly manifest (`cdk.out/manifest.json`). */
+export function isCdkManifest(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && 'artifacts' in value && 'version' in value;
 }
 
 /** Detects the format of `text` and reads it; `null` for a walked file in no known format. */
-export function readText(file: string, text: string, explicit: boolean): SourceResult | null {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    const e = jsonSyntaxError(text);
-    if (!explicit && extname(file).toLowerCase() !== '.json') return null;
-    return { resources: [], errors: [{ file, line: e.line, column: e.column, message: e.message }] };
+export function readText(file: string, text: string, explicit: boolean, options: SourceOptions = {}): SourceResult | null {
+  const ext = extname(file).toLowerCase();
+  if (ext === '.tf' || ext === '.hcl') {
+    return explicit ? { resources: [], errors: [{ file, line: null, column: null, message: 'Terraform HCL is not read yet by this version of ecsguard; scan the task definition JSON, or the plan after Terraform support lands' }] } : null;
   }
-  if (looksLikeTaskDefinitionJson(value)) return readTaskDefinitionJson(file, text, value);
-  if (!explicit) return null;
-  return { resources: [], errors: [notRecognised(file)] };
+  const trimmed = text.trimStart();
+  const jsonLike = ext === '.json' || trimmed.startsWith('{') || trimmed.startsWith('[');
+  if (jsonLike) {
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      if (ext === '.json' || explicit) {
+        // A YAML template may start with '{' only when written as flow YAML; try it as a template.
+        if (ext !== '.json' && mayBeTemplateText(text)) return cloudFormation(file, text, explicit, options);
+        const e = jsonSyntaxError(text);
+        return { resources: [], errors: [{ file, line: e.line, column: e.column, message: e.message }] };
+      }
+      return null;
+    }
+    if (looksLikeTaskDefinitionJson(value)) return readTaskDefinitionJson(file, text, value);
+    if (looksLikeTemplate(value)) return cloudFormation(file, text, explicit, options);
+    if (looksLikeDescribeOutput(value)) return readDescribeOutput(file, text, value);
+    if (isCdkManifest(value)) return explicit ? { resources: [], errors: [] } : null;
+    return explicit ? { resources: [], errors: [notRecognised(file)] } : null;
+  }
+  if (!explicit && !mayBeTemplateText(text)) return null;
+  return cloudFormation(file, text, explicit, options);
+}
+
+function cloudFormation(file: string, text: string, explicit: boolean, options: SourceOptions): SourceResult | null {
+  const cdk = file.split(sep).includes('cdk.out') || file.includes('cdk.out/') || text.includes('aws:cdk:path');
+  const out = readCloudFormation(file, text, { parameters: options.cfnParameters, pseudo: options.pseudoParameters, format: cdk ? 'cdk' : undefined }, explicit);
+  if (!out.isTemplate) return explicit ? { resources: [], errors: [...out.errors, notRecognised(file)] } : null;
+  return { resources: out.resources, errors: out.errors };
 }
 
 function notRecognised(file: string): InputError {
@@ -56,7 +95,7 @@ function notRecognised(file: string): InputError {
     file,
     line: null,
     column: null,
-    message: 'not a format ecsguard reads: expected ECS task definition JSON (containerDefinitions, or a taskDefinition object as describe-task-definition prints it)',
+    message: 'not a format ecsguard reads: expected ECS task definition JSON, an AWS CLI describe output, or a CloudFormation template',
   };
 }
 

@@ -5,12 +5,12 @@
  * it say NOT_AVAILABLE while the others still judge the task definition. Field types follow the
  * ECS API reference (RegisterTaskDefinition, ContainerDefinition).
  */
-import { unresolved } from '../../model/index.js';
+import { isUnresolved as isUnresolvedValue, unresolved } from '../../model/index.js';
 
 type Kind = 'string' | 'number' | 'boolean' | 'object' | 'array';
 
 /** A field schema: its JSON kind, the schema of an object's fields, or of an array's items. */
-interface Schema {
+export interface Schema {
   kind: Kind;
   fields?: Record<string, Schema>;
   items?: Schema;
@@ -56,6 +56,41 @@ export const TASK_DEFINITION_SCHEMA: Schema = {
   },
 };
 
+const tags = keyValueList('key', 'value');
+const awsvpc: Schema = { kind: 'object', fields: { awsvpcConfiguration: { kind: 'object', fields: { assignPublicIp: str, subnets: strList, securityGroups: strList } } } };
+const strategy: Schema = { kind: 'array', items: { kind: 'object', fields: { capacityProvider: str, base: num, weight: num } } };
+
+/** The service fields ecsguard reads (ECS API `Service`). */
+export const SERVICE_SCHEMA: Schema = {
+  kind: 'object',
+  fields: {
+    serviceName: str, serviceArn: str, clusterArn: str, cluster: str, taskDefinition: str, launchType: str, platformVersion: str, platformFamily: str,
+    capacityProviderStrategy: strategy, networkConfiguration: awsvpc, enableExecuteCommand: bool, tags,
+  },
+};
+
+/** The task set fields ecsguard reads (ECS API `TaskSet`). */
+export const TASK_SET_SCHEMA: Schema = {
+  kind: 'object',
+  fields: { taskSetArn: str, id: str, service: str, cluster: str, taskDefinition: str, launchType: str, platformVersion: str, capacityProviderStrategy: strategy, networkConfiguration: awsvpc, tags },
+};
+
+/** The cluster fields ecsguard reads (ECS API `Cluster`). */
+export const CLUSTER_SCHEMA: Schema = {
+  kind: 'object',
+  fields: { clusterName: str, clusterArn: str, settings: keyValueList('name', 'value'), capacityProviders: strList, defaultCapacityProviderStrategy: strategy, tags },
+};
+
+/** The capacity provider fields ecsguard reads (ECS API `CapacityProvider`). */
+export const CAPACITY_PROVIDER_SCHEMA: Schema = {
+  kind: 'object',
+  fields: {
+    name: str, capacityProviderArn: str, status: str,
+    autoScalingGroupProvider: { kind: 'object', fields: { autoScalingGroupArn: str, managedTerminationProtection: str, managedScaling: { kind: 'object', fields: { status: str, targetCapacity: num } } } },
+    tags,
+  },
+};
+
 /** A type problem: the ECS API path and a message for humans (never the value itself: it may be a secret). */
 export interface TypeProblem {
   path: (string | number)[];
@@ -97,13 +132,30 @@ function pathText(path: (string | number)[]): string {
  * Checks `value` against `schema` in place: each mistyped field becomes an `Unresolved` marker
  * and a {@link TypeProblem}. `null` counts as absent (the AWS CLI drops nulls).
  */
-export function checkTypes(value: Record<string, unknown>, schema: Schema = TASK_DEFINITION_SCHEMA, path: (string | number)[] = []): TypeProblem[] {
+export function checkTypes(value: Record<string, unknown>, schema: Schema = TASK_DEFINITION_SCHEMA, options: CheckOptions = {}): TypeProblem[] {
   const problems: TypeProblem[] = [];
-  visit(value, schema, path, problems);
+  visit(value, schema, [], problems, options.coerceScalars === true);
   return problems;
 }
 
-function visit(value: unknown, schema: Schema, path: (string | number)[], problems: TypeProblem[]): void {
+/** Options of {@link checkTypes}. */
+export interface CheckOptions {
+  /**
+   * Convert scalars as CloudFormation does before checking: "true"/"false" for booleans,
+   * numeric strings for numbers, numbers and booleans for strings (`User: 1000`).
+   */
+  coerceScalars?: boolean;
+}
+
+/** The value CloudFormation would pass for a scalar given where `s` is expected, or undefined. */
+function coerce(v: unknown, s: Schema): unknown {
+  if (s.kind === 'boolean' && typeof v === 'string' && /^(true|false)$/i.test(v.trim())) return /^true$/i.test(v.trim());
+  if (s.kind === 'number' && typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v))) return Number(v);
+  if (s.kind === 'string' && (typeof v === 'number' || typeof v === 'boolean')) return String(v);
+  return undefined;
+}
+
+function visit(value: unknown, schema: Schema, path: (string | number)[], problems: TypeProblem[], coerceScalars: boolean): void {
   if (schema.kind === 'object' && schema.fields) {
     const obj = value as Record<string, unknown>;
     for (const key in schema.fields) {
@@ -111,26 +163,42 @@ function visit(value: unknown, schema: Schema, path: (string | number)[], proble
       if (v === undefined || v === null) continue;
       const s = schema.fields[key];
       const p = [...path, key];
+      if (coerceScalars && !matches(v, s)) {
+        const c = coerce(v, s);
+        if (c !== undefined) {
+          obj[key] = c;
+          continue;
+        }
+      }
+      if (isUnresolvedValue(v)) continue;
       if (!matches(v, s)) {
         const message = `${pathText(p)} is ${kindOf(v)}, but ECS expects ${expected(s)}`;
         problems.push({ path: p, message });
         obj[key] = unresolved(`${message} (see the input errors)`);
         continue;
       }
-      visit(v, s, p, problems);
+      visit(v, s, p, problems, coerceScalars);
     }
   } else if (schema.kind === 'array' && schema.items) {
     const arr = value as unknown[];
     for (let i = 0; i < arr.length; i++) {
       const v = arr[i];
       const p = [...path, i];
+      if (isUnresolvedValue(v)) continue;
+      if (coerceScalars && v !== null && !matches(v, schema.items)) {
+        const c = coerce(v, schema.items);
+        if (c !== undefined) {
+          arr[i] = c;
+          continue;
+        }
+      }
       if (v === null || !matches(v, schema.items)) {
         const message = `${pathText(p)} is ${kindOf(v)}, but ECS expects ${expected(schema.items)}`;
         problems.push({ path: p, message });
         arr[i] = unresolved(`${message} (see the input errors)`);
         continue;
       }
-      visit(v, schema.items, p, problems);
+      visit(v, schema.items, p, problems, coerceScalars);
     }
   }
 }

@@ -1,0 +1,126 @@
+/**
+ * A CloudFormation template as a tree of nodes that keep their 1-based line and column,
+ * built from the `yaml` library's document API (which also reads JSON templates). The YAML
+ * short forms (`!Ref X`, `!GetAtt a.b`, `!Sub ...`) become their long forms (`{ Ref: X }`,
+ * `{ "Fn::GetAtt": [a, b] }`) here, so the rest of the source sees one spelling.
+ */
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
+
+/** 1-based line and column. */
+export interface Pos {
+  line: number;
+  column: number;
+}
+
+/** A template node. Map entries keep their key's position (where a finding should point). */
+export type CNode = CMap | CSeq | CScalar;
+export interface CMap { kind: 'map'; pos: Pos; entries: CEntry[] }
+export interface CSeq { kind: 'seq'; pos: Pos; items: CNode[] }
+export interface CScalar { kind: 'scalar'; pos: Pos; value: string | number | boolean | null }
+export interface CEntry { key: string; keyPos: Pos; value: CNode }
+
+/** A problem met while parsing, with its position. */
+export interface ParseProblem extends Pos {
+  message: string;
+  /** Fatal problems (syntax errors) mean the tree cannot be trusted. */
+  fatal: boolean;
+}
+
+/** Short-form tags and the long form each becomes. */
+const SHORT_FORMS: Record<string, string> = {
+  '!Ref': 'Ref', '!Condition': 'Condition',
+  '!Sub': 'Fn::Sub', '!GetAtt': 'Fn::GetAtt', '!If': 'Fn::If', '!Join': 'Fn::Join', '!Select': 'Fn::Select',
+  '!Split': 'Fn::Split', '!FindInMap': 'Fn::FindInMap', '!ImportValue': 'Fn::ImportValue', '!Equals': 'Fn::Equals',
+  '!Not': 'Fn::Not', '!And': 'Fn::And', '!Or': 'Fn::Or', '!Base64': 'Fn::Base64', '!Cidr': 'Fn::Cidr',
+  '!GetAZs': 'Fn::GetAZs', '!Length': 'Fn::Length', '!ToJsonString': 'Fn::ToJsonString', '!Transform': 'Fn::Transform',
+  '!ForEach': 'Fn::ForEach',
+};
+
+/** Parses a template's text into nodes; syntax errors, duplicate keys and unknown tags become problems. */
+export function parseTemplate(text: string): { root: CNode | null; problems: ParseProblem[] } {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, merge: false, strict: false });
+  const problems: ParseProblem[] = [];
+  const at = (offset: number): Pos => {
+    const p = lineCounter.linePos(offset);
+    return { line: p.line, column: p.col };
+  };
+  for (const e of doc.errors) {
+    const pos = at(e.pos[0]);
+    const fatal = e.code !== 'DUPLICATE_KEY';
+    const message = e.code === 'DUPLICATE_KEY' ? 'duplicate key in a mapping: CloudFormation rejects the template; the last value is used here' : `YAML syntax error: ${e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`;
+    problems.push({ ...pos, message, fatal });
+  }
+  if (problems.some((p) => p.fatal)) return { root: null, problems };
+  const convert = (node: unknown, depth: number): CNode => {
+    if (depth > 200) throw new Error('nesting deeper than 200 levels');
+    if (isAlias(node)) return convert(node.resolve(doc), depth + 1);
+    const y = node as YamlNode | null;
+    const pos = at(y?.range?.[0] ?? 0);
+    let out: CNode;
+    if (isMap(y)) {
+      const entries: CEntry[] = [];
+      for (const pair of y.items) {
+        if (!isPair(pair)) continue;
+        const k = pair.key as YamlNode | null;
+        const key = isScalar(k) ? String(k.value) : String(k);
+        const keyPos = at(k?.range?.[0] ?? y.range?.[0] ?? 0);
+        const value = pair.value === null || pair.value === undefined ? { kind: 'scalar' as const, pos: keyPos, value: null } : convert(pair.value, depth + 1);
+        const dup = entries.findIndex((e) => e.key === key);
+        if (dup !== -1) entries.splice(dup, 1);
+        entries.push({ key, keyPos, value });
+      }
+      out = { kind: 'map', pos, entries };
+    } else if (isSeq(y)) {
+      out = { kind: 'seq', pos, items: y.items.map((i) => convert(i, depth + 1)) };
+    } else if (isScalar(y)) {
+      const v = y.value;
+      out = { kind: 'scalar', pos, value: typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' || v === null ? v : String(v) };
+    } else {
+      out = { kind: 'scalar', pos, value: null };
+    }
+    const tag = y && 'tag' in y ? (y as { tag?: string }).tag : undefined;
+    if (tag && tag.startsWith('!') && !tag.startsWith('!!')) {
+      const long = SHORT_FORMS[tag];
+      if (!long) {
+        problems.push({ ...pos, message: `unknown tag ${tag}: CloudFormation knows ${Object.keys(SHORT_FORMS).slice(0, 6).join(', ')} ...; the value is treated as unknown`, fatal: false });
+        return { kind: 'map', pos, entries: [{ key: 'Fn::UnknownTag', keyPos: pos, value: { kind: 'scalar', pos, value: tag } }] };
+      }
+      let arg: CNode = out;
+      if (long === 'Fn::GetAtt' && out.kind === 'scalar' && typeof out.value === 'string') {
+        const dot = out.value.indexOf('.');
+        arg = { kind: 'seq', pos, items: [{ kind: 'scalar', pos, value: dot === -1 ? out.value : out.value.slice(0, dot) }, { kind: 'scalar', pos, value: dot === -1 ? '' : out.value.slice(dot + 1) }] };
+      }
+      return { kind: 'map', pos, entries: [{ key: long, keyPos: pos, value: arg }] };
+    }
+    return out;
+  };
+  try {
+    const root = doc.contents ? convert(doc.contents, 0) : null;
+    return { root, problems };
+  } catch (e) {
+    problems.push({ line: 1, column: 1, message: (e as Error).message, fatal: true });
+    return { root: null, problems };
+  }
+}
+
+/** The entry `key` of a map node, or undefined. */
+export function entry(node: CNode | undefined, key: string): CEntry | undefined {
+  if (!node || node.kind !== 'map') return undefined;
+  for (let i = node.entries.length - 1; i >= 0; i--) if (node.entries[i].key === key) return node.entries[i];
+  return undefined;
+}
+
+/** The value of entry `key` of a map node, or undefined. */
+export function get(node: CNode | undefined, key: string): CNode | undefined {
+  return entry(node, key)?.value;
+}
+
+/** Plain JavaScript value of a node, intrinsics left as they are written. */
+export function plain(node: CNode): unknown {
+  if (node.kind === 'scalar') return node.value;
+  if (node.kind === 'seq') return node.items.map(plain);
+  const out: Record<string, unknown> = {};
+  for (const e of node.entries) out[e.key] = plain(e.value);
+  return out;
+}
