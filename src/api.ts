@@ -8,7 +8,9 @@ import type { EngineOptions } from './engine/configuration.js';
 import { evaluateResource } from './engine/evaluate.js';
 import { activeControls } from './engine/configuration.js';
 import type { Finding, Resource } from './model/index.js';
-import { isCandidateFile, readInput, type SourceOptions } from './sources/index.js';
+import { basename, dirname } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { isCandidateFile, isCdkManifest, readInput, type SourceOptions } from './sources/index.js';
 import { walkInputs } from './sources/walk.js';
 
 /** Options of {@link scanPaths}. */
@@ -30,7 +32,7 @@ export function scanPaths(paths: string[], options: ScanOptions = {}): ScanResul
     const out = readInput('-', true, options, options.stdin);
     if (out) { out.errors.forEach((e) => scan.addError(e)); out.resources.forEach((r) => scan.add(r)); }
   }
-  for (const file of walkInputs(named, errors)) {
+  for (const file of walkInputs(named.map(expandCdkManifest), errors)) {
     for (const e of errors.splice(0)) scan.addError(e);
     if (!file.explicit && !isCandidateFile(file.path)) continue;
     const out = readInput(file.path, file.explicit, options);
@@ -40,6 +42,17 @@ export function scanPaths(paths: string[], options: ScanOptions = {}): ScanResul
   }
   for (const e of errors) scan.addError(e);
   return scan.result();
+}
+
+/** A CDK `manifest.json` named on its own stands for its whole cloud assembly folder. */
+function expandCdkManifest(path: string): string {
+  if (basename(path) !== 'manifest.json') return path;
+  try {
+    const v: unknown = JSON.parse(readFileSync(path, 'utf8'));
+    return isCdkManifest(v) ? dirname(path) : path;
+  } catch {
+    return path;
+  }
 }
 
 /**

@@ -10,6 +10,7 @@ import { CONTROLS, controlById } from '../controls/index.js';
 import { ConfigError, parseFailOn } from '../engine/configuration.js';
 import { loadConfigFile, type FileConfig } from '../engine/config-file.js';
 import { scanPaths } from '../api.js';
+import { parseParameterList, readParametersFile } from '../sources/cloudformation/parameters.js';
 import { writeJson } from '../reporters/json.js';
 import { renderText } from '../reporters/text.js';
 import { SEVERITY_ORDER } from '../model/index.js';
@@ -56,6 +57,10 @@ interface ScanFlags {
   quiet?: boolean;
   color: boolean;
   maxFileSize?: string;
+  parameters?: string[];
+  parametersFile?: string;
+  region?: string;
+  account?: string;
 }
 
 function runScan(paths: string[], flags: ScanFlags): number {
@@ -67,7 +72,21 @@ function runScan(paths: string[], flags: ScanFlags): number {
   const failOn = parseFailOn(flags.failOn ?? fileConfig.failOn ?? 'low');
   const inputs = paths.length ? paths : ['.'];
   const stdin = inputs.includes('-') ? readFileSync(0) : undefined;
+  const cfnParameters: Record<string, string> = {};
+  if (flags.parametersFile) Object.assign(cfnParameters, readParametersFile(flags.parametersFile));
+  for (const p of flags.parameters ?? []) Object.assign(cfnParameters, parseParameterList(p));
+  const pseudoParameters: Record<string, string> = {};
+  if (flags.region) {
+    pseudoParameters['AWS::Region'] = flags.region;
+    pseudoParameters['AWS::Partition'] = flags.region.startsWith('cn-') ? 'aws-cn' : flags.region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws';
+  }
+  if (flags.account) {
+    if (!/^\d{12}$/.test(flags.account)) throw new UsageError(`--account must be a 12-digit AWS account ID; got '${flags.account}'`);
+    pseudoParameters['AWS::AccountId'] = flags.account;
+  }
   const result = scanPaths(inputs, {
+    cfnParameters,
+    pseudoParameters,
     controls: splitList(flags.controls) ?? fileConfig.controls,
     skipControls: splitList(flags.skipControls) ?? fileConfig.skipControls,
     parameters: fileConfig.parameters,
@@ -143,6 +162,10 @@ function buildProgram(setExit: (code: number) => void): Command {
     .option('-c, --config <file>', 'configuration file (default: .ecsguard.yml when present)')
     .option('--all-revisions', 'judge every ACTIVE revision of a family, not only the latest')
     .option('--max-file-size <size>', 'largest input file read, e.g. 16MiB (default 16MiB)')
+    .option('--parameters <Key=Value,...>', 'CloudFormation parameter values, overriding Defaults (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--parameters-file <file>', 'CloudFormation parameter values from a file: create-stack JSON, deploy "Key=Value" list, or CodePipeline template configuration')
+    .option('--region <region>', 'the region templates deploy to (AWS::Region, AWS::Partition)')
+    .option('--account <id>', 'the account templates deploy to (AWS::AccountId)')
     .option('-q, --quiet', 'print only failed and unknown findings, and the summary')
     .option('--no-color', 'no colour, even on a terminal (NO_COLOR does the same)')
     .action((paths: string[], flags: ScanFlags) => setExit(runScan(paths, flags)));

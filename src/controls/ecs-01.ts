@@ -64,7 +64,7 @@ export const ecs01: Control = {
   mappings: { nist80053r5: ['AC-2(1)', 'AC-3', 'AC-3(15)', 'AC-3(7)', 'AC-5', 'AC-6'], pciDss401: [] },
   messages: {
     ...COMMON_MESSAGES,
-    notHostMode: "network mode is '{mode}', not host",
+    notHostMode: 'networkMode is {mode}, not host',
     hostRootUnprivileged: "container '{name}' runs as {user} in host network mode without privileged; set a non-root user",
     privilegedUnknown: "container '{name}': privileged is unknown: {reason}",
     userUnknown: "container '{name}': user is unknown: {reason}",
@@ -74,7 +74,7 @@ export const ecs01: Control = {
     const td = resource.properties as TaskDefinition;
     const mode: unknown = td.networkMode;
     if (isUnresolved(mode)) return [unknownField('networkMode', mode.unresolved)];
-    if (mode !== 'host') return [{ status: 'PASSED', messageId: 'notHostMode', data: { mode: typeof mode === 'string' ? mode : 'unset' }, path: 'networkMode' }];
+    if (mode !== 'host') return [{ status: 'PASSED', messageId: 'notHostMode', data: { mode: typeof mode === 'string' ? `'${mode}'` : 'unset' }, path: 'networkMode' }];
     return judgeContainers(td, ({ container, path, label }) => {
       const privileged: unknown = container.privileged;
       const user: unknown = container.user;

@@ -55,13 +55,13 @@ export const ecs03: Control = {
   messages: {
     ...COMMON_MESSAGES,
     pidModeHost: "pidMode is 'host': containers share the host's process namespace; remove pidMode or set it to 'task'",
-    pidModeNotHost: "pidMode is '{mode}'",
+    pidModeNotHost: 'pidMode is {mode}',
   },
   evaluate(resource: Resource): Evaluation[] {
     const td = resource.properties as TaskDefinition;
     const mode: unknown = td.pidMode;
     if (isUnresolved(mode)) return [unknownField('pidMode', mode.unresolved)];
     if (mode === 'host') return [{ status: 'FAILED', messageId: 'pidModeHost', path: 'pidMode' }];
-    return [{ status: 'PASSED', messageId: 'pidModeNotHost', data: { mode: typeof mode === 'string' ? mode : 'unset' }, path: 'pidMode' }];
+    return [{ status: 'PASSED', messageId: 'pidModeNotHost', data: { mode: typeof mode === 'string' ? `'${mode}'` : 'unset' }, path: 'pidMode' }];
   },
 };

@@ -60,12 +60,12 @@ export const ecs17: Control = {
   messages: {
     ...COMMON_MESSAGES,
     hostNetworkMode: "networkMode is 'host': containers use the host's network stack; use awsvpc (or bridge)",
-    notHostNetworkMode: "networkMode is '{mode}'",
+    notHostNetworkMode: 'networkMode is {mode}',
   },
   evaluate(resource: Resource): Evaluation[] {
     const mode: unknown = (resource.properties as TaskDefinition).networkMode;
     if (isUnresolved(mode)) return [unknownField('networkMode', mode.unresolved)];
     if (mode === 'host') return [{ status: 'FAILED', messageId: 'hostNetworkMode', path: 'networkMode' }];
-    return [{ status: 'PASSED', messageId: 'notHostNetworkMode', data: { mode: typeof mode === 'string' ? mode : 'unset' }, path: 'networkMode' }];
+    return [{ status: 'PASSED', messageId: 'notHostNetworkMode', data: { mode: typeof mode === 'string' ? `'${mode}'` : 'unset' }, path: 'networkMode' }];
   },
 };

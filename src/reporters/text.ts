@@ -44,16 +44,18 @@ export function renderText(result: ScanResult, options: TextOptions = {}): strin
     if (options.quiet && bad.length === 0) continue;
     const first = fs[0];
     const where = first.location ? first.location.file : first.resource.arn ?? '';
-    lines.push(c.bold(`${shortType(first.resource.type)} ${first.resource.id}`) + (where ? c.dim(`  ${where}`) : ''));
+    const head = `${shortType(first.resource.type)} ${first.resource.id}`;
+    lines.push(head.length + where.length + 2 <= width ? c.bold(head) + (where ? c.dim(`  ${where}`) : '') : c.bold(head));
+    if (where && head.length + where.length + 2 > width) lines.push('  ' + c.dim(where));
+    if (first.resource.cdkPath) lines.push('  ' + c.dim(`construct ${first.resource.cdkPath}`));
     const sorted = [...bad].sort((a, b) => order(a) - order(b));
     for (const f of sorted) {
       lines.push(`  ${statusLabel(f)} ${c.bold(f.control.padEnd(6))} ${c.dim(f.severity)}`);
       for (const l of wrap(f.reason, width - indent.length)) lines.push(indent + l);
-      const at = [formatLocation(f.location), f.path].filter(Boolean).join('  ');
-      if (at) lines.push(indent + c.dim(`at ${at}`));
+      for (const l of atLines(f.location, f.path, width - indent.length)) lines.push(indent + c.dim(l));
       for (const v of f.violations) {
         for (const [i, l] of wrap(v.reason, width - indent.length - 2).entries()) lines.push(indent + (i === 0 ? '- ' : '  ') + l);
-        if (v.location) lines.push(indent + '  ' + c.dim(`at ${formatLocation(v.location)}  ${v.path ?? ''}`));
+        for (const l of atLines(v.location, v.path, width - indent.length - 2)) lines.push(indent + '  ' + c.dim(l));
       }
       for (const n of f.notes) for (const [i, l] of wrap(`note: ${n}`, width - indent.length).entries()) lines.push(indent + (i ? '  ' : '') + c.dim(l));
       if (f.suppressed) lines.push(indent + c.dim(`suppressed by ${f.suppressed.by}: ${f.suppressed.reason}`));
@@ -86,6 +88,15 @@ export function renderText(result: ScanResult, options: TextOptions = {}): strin
   }
   lines.push(summaryLine(result, c));
   return lines.join('\n') + '\n';
+}
+
+/** `at file:line:col  path`, on two lines when it does not fit. */
+function atLines(loc: Location | null, path: string | null, width: number): string[] {
+  const where = formatLocation(loc);
+  if (!where && !path) return [];
+  const one = `at ${[where, path].filter(Boolean).join('  ')}`;
+  if (one.length <= width || !where || !path) return [one];
+  return [`at ${where}`, `   ${path}`];
 }
 
 function order(f: Finding): number {

@@ -222,7 +222,8 @@ function evalRef(arg: CNode, pos: Pos, scope: TemplateScope, pass: Pass): CNode 
   const param = scope.parameters.get(name);
   if (param) {
     const type = scalarString(get(param, 'Type') ?? scalar(pos, null)) ?? 'String';
-    const noEcho = /^true$/i.test(String(scalarString(get(param, 'NoEcho') ?? scalar(pos, null)) ?? ''));
+    const noEchoNode = get(param, 'NoEcho');
+    const noEcho = noEchoNode?.kind === 'scalar' && /^true$/i.test(String(noEchoNode.value));
     const toNode = (value: string): CNode => (type.startsWith('List<') || type === 'CommaDelimitedList' ? { kind: 'seq', pos, items: value.split(',').map((s) => scalar(pos, s.trim())) } : scalar(pos, value));
     if (Object.prototype.hasOwnProperty.call(scope.overrides, name)) return toNode(scope.overrides[name]);
     const def = get(param, 'Default');

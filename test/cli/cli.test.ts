@@ -1,0 +1,572 @@
+/**
+ * The built command line (dist/cli/main.js), run as a user or a CI pipeline runs it: exit codes,
+ * the JSON output contract (../shared/spec/cli-and-output.md), options, the text report, secrets
+ * never printed, and `explain` / `controls` / `--help` / `--version`.
+ * Needs `npm run build` first (`npm test` builds before running the tests).
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const ROOT = resolve(HERE, '../..');
+const CLI = join(ROOT, 'dist/cli/main.js');
+const PACKAGE = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
+const SECRETS = join(ROOT, 'test/fixtures/taskdef/secrets');
+
+const ACCESS_KEY_ID = 'AKIAIOSFODNN7EXAMPLE';
+const SECRET_ACCESS_KEY = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
+const REGISTRY_AUTH = 'bWlycm9yYm90OlMzY3IzdC1QQHNzdzByZA==';
+const ANSI = /\u001b\[/;
+
+// ---------------------------------------------------------------- running the CLI
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the built CLI with NO_COLOR=1 (unless `env` says otherwise), piped, without COLUMNS or FORCE_COLOR. */
+function run(args: string[], options: { cwd?: string; env?: Record<string, string | undefined>; input?: string | Buffer } = {}): Run {
+  const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: '1' };
+  delete env.FORCE_COLOR;
+  delete env.COLUMNS;
+  delete env.ECSGUARD_DEBUG;
+  for (const [k, v] of Object.entries(options.env ?? {})) {
+    if (v === undefined) delete env[k];
+    else env[k] = v;
+  }
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: options.cwd ?? ROOT, env, input: options.input, encoding: 'utf8', timeout: 60_000 });
+  if (r.error) throw r.error;
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+interface JsonFinding {
+  control: string;
+  title: string;
+  severity: string;
+  status: string;
+  resource: { type: string; id: string; name: string; arn?: string };
+  location: { file: string; line: number; column: number } | null;
+  path: string | null;
+  messageId: string;
+  reason: string;
+  suppressed: unknown;
+  violations: unknown[];
+  notes: string[];
+}
+interface JsonReport {
+  version: number;
+  tool: { name: string; version: string };
+  findings: JsonFinding[];
+  errors: { file: string; line: number | null; column: number | null; message: string }[];
+  skipped?: { resource: { id: string } }[];
+  summary: Record<string, number>;
+}
+
+/** Runs `scan ... --format json` and parses standard output. */
+function scanJson(args: string[], options: Parameters<typeof run>[1] = {}): Run & { report: JsonReport } {
+  const r = run(['scan', ...args, '--format', 'json'], options);
+  let report: JsonReport;
+  try {
+    report = JSON.parse(r.stdout) as JsonReport;
+  } catch (e) {
+    throw new Error(`stdout is not JSON (exit ${r.code}): ${r.stdout.slice(0, 500)}\nstderr: ${r.stderr}`, { cause: e });
+  }
+  return { ...r, report };
+}
+
+/** `{ control: status }` of one resource in a JSON report; fails on a duplicate (resource, control). */
+function statusesOf(report: JsonReport, id: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const f of report.findings) {
+    if (f.resource.id !== id) continue;
+    assert.ok(!(f.control in out), `one finding per (resource, control): ${id} ${f.control} twice`);
+    out[f.control] = f.status;
+  }
+  return out;
+}
+
+const tempDirs: string[] = [];
+function tempDir(): string {
+  const d = mkdtempSync(join(tmpdir(), 'ecsguard-cli-test-'));
+  tempDirs.push(d);
+  return d;
+}
+
+before(() => {
+  assert.ok(existsSync(CLI), `${CLI} is missing: run 'npm run build' first (npm test does)`);
+});
+after(() => {
+  for (const d of tempDirs) rmSync(d, { recursive: true, force: true });
+});
+
+// The expected verdicts for examples/, from examples/README.md ("Expected results"): the FAILED
+// controls and the task definition controls that give no finding; every other default task
+// definition control PASSES. payments:41 is INACTIVE and not judged.
+const TASK_DEFINITION_CONTROLS = ['ECS.3', 'ECS.4', 'ECS.5', 'ECS.8', 'ECS.9', 'ECS.15', 'ECS.17', 'ECS.18', 'ECS.20', 'ECS.21'];
+const EXAMPLES: Record<string, { file: string; failed: string[]; absent: string[] }> = {
+  'storefront-web': { file: 'examples/linux-web-with-sidecars.json', failed: ['ECS.5', 'ECS.20'], absent: ['ECS.18', 'ECS.21'] },
+  'intranet-iis': { file: 'examples/windows-iis-container-administrator.json', failed: ['ECS.21'], absent: ['ECS.5', 'ECS.18', 'ECS.20'] },
+  'intranet-iis-hardened': { file: 'examples/windows-iis-hardened.json', failed: [], absent: ['ECS.5', 'ECS.18', 'ECS.20'] },
+  'orders-api': { file: 'examples/fargate-arm-api.json', failed: ['ECS.9'], absent: ['ECS.18', 'ECS.21'] },
+  'datadog-agent-daemon': { file: 'examples/monitoring-agent-privileged-host.json', failed: ['ECS.3', 'ECS.4', 'ECS.5', 'ECS.17', 'ECS.20', 'ECS.21'], absent: ['ECS.18'] },
+  'invoice-exporter-worker': { file: 'examples/secrets-in-environment.json', failed: ['ECS.8'], absent: ['ECS.18', 'ECS.21'] },
+  'marketing-wordpress': { file: 'examples/efs-without-transit-encryption.json', failed: ['ECS.18'], absent: ['ECS.21'] },
+  'legacy-catalog': { file: 'examples/no-runtime-platform.json', failed: ['ECS.20', 'ECS.21'], absent: ['ECS.18'] },
+  'payments:42': { file: 'examples/describe-output-with-tags.json', failed: [], absent: ['ECS.18', 'ECS.21'] },
+  'customer-profile-api': { file: 'examples/fully-compliant.json', failed: [], absent: ['ECS.21'] },
+  'nightly-ledger-reconcile:17': { file: 'examples/batch-job-root-user.json', failed: ['ECS.15', 'ECS.20'], absent: ['ECS.18', 'ECS.21'] },
+  'admin-portal': { file: 'examples/register-inputs-array.json', failed: ['ECS.15'], absent: ['ECS.18', 'ECS.21'] },
+  'report-renderer': { file: 'examples/register-inputs-array.json', failed: ['ECS.5', 'ECS.20'], absent: ['ECS.18', 'ECS.21'] },
+};
+
+// ---------------------------------------------------------------- exit codes
+
+describe('ecsguard scan: exit codes', () => {
+  let invalidJson: string;
+  before(() => {
+    const d = tempDir();
+    invalidJson = join(d, 'broken.json');
+    writeFileSync(invalidJson, '{\n  "family": "broken",\n  "containerDefinitions": [\n}\n');
+  });
+
+  const cases: { name: string; args: () => string[]; code: number }[] = [
+    { name: 'a FAILED finding at the default --fail-on low', args: () => ['examples'], code: 1 },
+    { name: 'only a LOW finding fails, default gate', args: () => ['examples/register-inputs-array.json', '--controls', 'ECS.15'], code: 1 },
+    { name: '--fail-on none never fails', args: () => ['examples', '--fail-on', 'none'], code: 0 },
+    { name: '--fail-on critical when only HIGH and MEDIUM fail', args: () => ['examples/monitoring-agent-privileged-host.json', '--fail-on', 'critical'], code: 0 },
+    { name: '--fail-on critical on the whole examples folder (nothing is CRITICAL)', args: () => ['examples', '--fail-on', 'critical'], code: 0 },
+    { name: '--fail-on high when HIGH fails', args: () => ['examples/monitoring-agent-privileged-host.json', '--fail-on', 'high'], code: 1 },
+    { name: '--fail-on high when only MEDIUM fails', args: () => ['examples/no-runtime-platform.json', '--fail-on', 'high'], code: 0 },
+    { name: '--fail-on medium when MEDIUM fails', args: () => ['examples/no-runtime-platform.json', '--fail-on', 'medium'], code: 1 },
+    { name: '--fail-on high when LOW and MEDIUM fail', args: () => ['examples/batch-job-root-user.json', '--fail-on', 'high'], code: 0 },
+    { name: '--fail-on medium when LOW and MEDIUM fail', args: () => ['examples/batch-job-root-user.json', '--fail-on', 'medium'], code: 1 },
+    { name: 'a fully compliant input', args: () => ['examples/fully-compliant.json'], code: 0 },
+    { name: 'several compliant inputs and a skipped INACTIVE revision', args: () => ['examples/fully-compliant.json', 'examples/windows-iis-hardened.json', 'examples/describe-output-with-tags.json', 'examples/describe-inactive-old-revision.json'], code: 0 },
+    { name: 'an input error in one file beside a compliant one stays 0', args: () => ['examples/fully-compliant.json', invalidJson], code: 0 },
+    { name: 'a missing path beside a compliant one stays 0', args: () => ['examples/fully-compliant.json', 'does-not-exist.json'], code: 0 },
+    { name: 'an input error beside a failing file stays 1', args: () => ['examples/batch-job-root-user.json', invalidJson], code: 1 },
+    { name: 'only a nonexistent path: nothing could be read', args: () => ['does-not-exist.json'], code: 2 },
+    { name: 'only an invalid JSON file: nothing could be read', args: () => [invalidJson], code: 2 },
+  ];
+  for (const c of cases) {
+    it(`exit ${c.code}: ${c.name}`, () => {
+      const r = run(['scan', ...c.args()]);
+      assert.equal(r.code, c.code, `stdout: ${r.stdout.slice(-400)}\nstderr: ${r.stderr}`);
+    });
+  }
+
+  it('input errors are reported even when they do not change the exit code', () => {
+    const r = scanJson(['examples/fully-compliant.json', invalidJson, 'does-not-exist.json']);
+    assert.equal(r.code, 0);
+    assert.equal(r.report.errors.length, 2);
+    assert.equal(r.report.summary.errors, 2);
+    const missing = r.report.errors.find((e) => e.file === 'does-not-exist.json');
+    assert.ok(missing, JSON.stringify(r.report.errors));
+    assert.deepEqual([missing.line, missing.column], [null, null]);
+    const broken = r.report.errors.find((e) => resolve(ROOT, e.file) === invalidJson);
+    assert.ok(broken, JSON.stringify(r.report.errors));
+    assert.deepEqual([broken.line, broken.column], [4, 1]);
+    assert.deepEqual(statusesOf(r.report, 'customer-profile-api')['ECS.20'], 'PASSED');
+  });
+
+  const usage: { name: string; args: string[]; stderr: RegExp }[] = [
+    { name: 'an unknown option', args: ['scan', '--bogus', 'examples'], stderr: /--bogus/ },
+    { name: 'an unknown control in --controls', args: ['scan', '--controls', 'ECS.20,ECS.99', 'examples'], stderr: /ECS\.99/ },
+    { name: 'an unknown control in --skip-controls', args: ['scan', '--skip-controls', 'ECS.6', 'examples'], stderr: /ECS\.6/ },
+    { name: 'a bad --fail-on value', args: ['scan', '--fail-on', 'severe', 'examples'], stderr: /--fail-on/ },
+    { name: 'a bad --format', args: ['scan', '--format', 'xml', 'examples'], stderr: /--format|xml/ },
+    { name: 'an unknown command', args: ['scna', 'examples'], stderr: /scna|unknown/i },
+  ];
+  for (const u of usage) {
+    it(`exit 2: ${u.name}, with a message on stderr and no report`, () => {
+      const r = run(u.args);
+      assert.equal(r.code, 2, `stderr: ${r.stderr}`);
+      assert.match(r.stderr, u.stderr);
+      assert.equal(r.stdout, '');
+    });
+  }
+});
+
+// ---------------------------------------------------------------- JSON contract
+
+describe('ecsguard scan --format json: the output contract', () => {
+  let r: Run & { report: JsonReport };
+  before(() => {
+    r = scanJson(['examples']);
+  });
+
+  it('exits 1 and writes only JSON to stdout', () => {
+    assert.equal(r.code, 1);
+    assert.ok(r.stdout.startsWith('{') && r.stdout.endsWith('}\n'));
+  });
+
+  it('version 1 and the tool with the package version', () => {
+    assert.equal(r.report.version, 1);
+    assert.deepEqual(r.report.tool, { name: 'ecsguard', version: PACKAGE.version });
+    for (const k of ['version', 'tool', 'findings', 'errors', 'summary']) assert.ok(k in r.report, `top-level ${k}`);
+    for (const k of Object.keys(r.report)) assert.ok(['version', 'tool', 'findings', 'errors', 'skipped', 'summary'].includes(k), `unexpected top-level field ${k}`);
+  });
+
+  it("every finding has exactly the contract's fields plus violations and notes, with valid values", () => {
+    assert.ok(r.report.findings.length > 0);
+    const keys = ['control', 'title', 'severity', 'status', 'resource', 'location', 'path', 'messageId', 'reason', 'suppressed', 'violations', 'notes'].sort();
+    for (const f of r.report.findings) {
+      const where = `${f.resource?.id} ${f.control}`;
+      assert.deepEqual(Object.keys(f).sort(), keys, where);
+      assert.match(f.control, /^ECS\.\d+$/, where);
+      assert.ok(f.title.length > 10, where);
+      assert.ok(['LOW', 'MEDIUM', 'HIGH', 'CRITICAL'].includes(f.severity), where);
+      assert.ok(['PASSED', 'FAILED', 'WARNING', 'NOT_AVAILABLE'].includes(f.status), where);
+      // resource: type, id, name; an ARN is an addition, only for inputs that carry one.
+      const rk = Object.keys(f.resource).sort();
+      assert.ok(JSON.stringify(rk) === JSON.stringify(['id', 'name', 'type']) || JSON.stringify(rk) === JSON.stringify(['arn', 'id', 'name', 'type']), `${where}: resource fields ${rk}`);
+      if (f.resource.arn !== undefined) assert.match(f.resource.arn, /^arn:aws:ecs:[a-z0-9-]+:\d{12}:task-definition\/.+:\d+$/, where);
+      assert.equal(f.resource.type, 'AWS::ECS::TaskDefinition', where);
+      assert.ok(f.location, `${where}: a file finding has a location`);
+      assert.deepEqual(Object.keys(f.location).sort(), ['column', 'file', 'line'], where);
+      assert.ok(Number.isInteger(f.location.line) && f.location.line >= 1, where);
+      assert.ok(Number.isInteger(f.location.column) && f.location.column >= 1, where);
+      assert.ok(f.path === null || (typeof f.path === 'string' && f.path.length > 0), where);
+      assert.ok(typeof f.messageId === 'string' && /^\w+$/.test(f.messageId), where);
+      assert.ok(typeof f.reason === 'string' && f.reason.length > 0 && !/\{\w+\}/.test(f.reason), `${where}: ${f.reason}`);
+      assert.equal(f.suppressed, null, where);
+      assert.ok(Array.isArray(f.violations) && Array.isArray(f.notes), where);
+    }
+  });
+
+  it('location.file is relative to the current directory and names the file read', () => {
+    for (const f of r.report.findings) {
+      assert.ok(!isAbsolute(f.location!.file), f.location!.file);
+      assert.equal(f.location!.file, EXAMPLES[f.resource.id].file, f.resource.id);
+    }
+  });
+
+  it('each example gets exactly the verdicts examples/README.md lists, PASSED ones included', () => {
+    const ids = [...new Set(r.report.findings.map((f) => f.resource.id))].sort();
+    assert.deepEqual(ids, Object.keys(EXAMPLES).sort());
+    for (const [id, e] of Object.entries(EXAMPLES)) {
+      const expected: Record<string, string> = {};
+      for (const c of TASK_DEFINITION_CONTROLS) if (!e.absent.includes(c)) expected[c] = e.failed.includes(c) ? 'FAILED' : 'PASSED';
+      assert.deepEqual(statusesOf(r.report, id), expected, id);
+    }
+  });
+
+  it('ECS.21 gives no finding for a LINUX task definition, ECS.20 none for a Windows one; unset OS gets both', () => {
+    assert.ok(!('ECS.21' in statusesOf(r.report, 'payments:42')));
+    assert.ok(!('ECS.21' in statusesOf(r.report, 'customer-profile-api')));
+    assert.ok(!('ECS.20' in statusesOf(r.report, 'intranet-iis')));
+    assert.equal(statusesOf(r.report, 'legacy-catalog')['ECS.20'], 'FAILED');
+    assert.equal(statusesOf(r.report, 'legacy-catalog')['ECS.21'], 'FAILED');
+  });
+
+  it('the INACTIVE revision is not judged (listed in skipped) and ECS.1 is off by default', () => {
+    assert.ok(!r.report.findings.some((f) => f.resource.id === 'payments:41'));
+    assert.deepEqual((r.report.skipped ?? []).map((s) => s.resource.id), ['payments:41']);
+    assert.ok(!r.report.findings.some((f) => f.control === 'ECS.1'));
+  });
+
+  it('summary counts are consistent with findings and errors', () => {
+    const count = (s: string) => r.report.findings.filter((f) => f.status === s).length;
+    const s = r.report.summary;
+    for (const k of ['resources', 'passed', 'failed', 'notAvailable', 'suppressed', 'errors']) assert.equal(typeof s[k], 'number', `summary.${k}`);
+    assert.equal(s.passed, count('PASSED'));
+    assert.equal(s.failed, count('FAILED'));
+    assert.equal(s.notAvailable, count('NOT_AVAILABLE'));
+    assert.equal(s.suppressed, r.report.findings.filter((f) => f.suppressed !== null).length);
+    assert.equal(s.errors, r.report.errors.length);
+    assert.equal(s.resources, new Set(r.report.findings.map((f) => f.resource.id)).size);
+    assert.deepEqual([s.resources, s.failed, s.passed, s.errors], [13, 19, 87, 0]);
+  });
+
+  it('location.file is relative to the current directory also when the path is given as an absolute path', () => {
+    const abs = scanJson([join(ROOT, 'examples/fully-compliant.json')]);
+    assert.equal(abs.code, 0);
+    assert.ok(abs.report.findings.length > 0);
+    for (const f of abs.report.findings) assert.equal(f.location?.file, 'examples/fully-compliant.json');
+  });
+
+  it('location.file is relative to the directory the command runs in', () => {
+    const sub = scanJson(['.'], { cwd: join(ROOT, 'examples') });
+    const files = new Set(sub.report.findings.map((f) => f.location?.file));
+    assert.ok(files.has('fully-compliant.json'), [...files].join(', '));
+    for (const f of files) assert.ok(f && !isAbsolute(f) && !f.startsWith('examples/'), f);
+  });
+
+  it('errors[] entries have file, line, column and message; file relative to the current directory', () => {
+    const abs = scanJson([join(ROOT, 'test/fixtures/taskdef/secrets/unterminated-secret-invalid.json'), 'examples/fully-compliant.json']);
+    assert.equal(abs.report.errors.length, 1);
+    const e = abs.report.errors[0];
+    assert.deepEqual(Object.keys(e).sort(), ['column', 'file', 'line', 'message']);
+    assert.equal(e.file, 'test/fixtures/taskdef/secrets/unterminated-secret-invalid.json');
+    assert.equal(e.line, 9);
+  });
+
+  it('standard input is scanned with `-`', () => {
+    const s = scanJson(['-'], { input: readFileSync(join(ROOT, 'examples/fully-compliant.json')) });
+    assert.equal(s.code, 0);
+    assert.deepEqual(Object.keys(statusesOf(s.report, 'customer-profile-api')).length, 9);
+    assert.ok(s.report.findings.every((f) => f.location?.file === '<stdin>'));
+  });
+});
+
+// ---------------------------------------------------------------- options
+
+describe('ecsguard scan: options', () => {
+  it('--output FILE writes the report to the file and nothing to stdout', () => {
+    const out = join(tempDir(), 'report.json');
+    const r = run(['scan', 'examples', '--format', 'json', '--output', out]);
+    assert.equal(r.code, 1);
+    assert.equal(r.stdout, '');
+    const fromFile = JSON.parse(readFileSync(out, 'utf8')) as JsonReport;
+    const fromStdout = scanJson(['examples']).report;
+    assert.deepEqual(fromFile, fromStdout);
+  });
+
+  it('--output FILE with the text format', () => {
+    const out = join(tempDir(), 'report.txt');
+    const r = run(['scan', 'examples/batch-job-root-user.json', '--output', out]);
+    assert.equal(r.code, 1);
+    assert.equal(r.stdout, '');
+    const text = readFileSync(out, 'utf8');
+    assert.match(text, /FAILED\s+ECS\.20/);
+    assert.match(text.trimEnd().split('\n').at(-1)!, /^1 resource, 2 failed, 6 passed/);
+    assert.doesNotMatch(text, ANSI);
+  });
+
+  it('--controls ECS.20,ECS.21 limits the findings to those controls', () => {
+    const r = scanJson(['examples', '--controls', 'ECS.20,ECS.21']);
+    assert.deepEqual([...new Set(r.report.findings.map((f) => f.control))].sort(), ['ECS.20', 'ECS.21']);
+    assert.deepEqual(statusesOf(r.report, 'legacy-catalog'), { 'ECS.20': 'FAILED', 'ECS.21': 'FAILED' });
+    assert.deepEqual(statusesOf(r.report, 'intranet-iis-hardened'), { 'ECS.21': 'PASSED' });
+  });
+
+  it('--skip-controls leaves those controls out and keeps the rest', () => {
+    const r = scanJson(['examples', '--skip-controls', 'ECS.15,ECS.9']);
+    const controls = new Set(r.report.findings.map((f) => f.control));
+    assert.ok(!controls.has('ECS.15') && !controls.has('ECS.9'));
+    assert.deepEqual([...controls].sort(), ['ECS.17', 'ECS.18', 'ECS.20', 'ECS.21', 'ECS.3', 'ECS.4', 'ECS.5', 'ECS.8']);
+    // admin-portal fails only ECS.15: skipping it leaves it all PASSED.
+    assert.ok(Object.values(statusesOf(r.report, 'admin-portal')).every((s) => s === 'PASSED'));
+  });
+
+  it('--controls ECS.1 turns the retired ECS.1 on (and only it)', () => {
+    const r = scanJson(['examples', '--controls', 'ECS.1']);
+    assert.equal(r.code, 0);
+    assert.deepEqual([...new Set(r.report.findings.map((f) => f.control))], ['ECS.1']);
+    assert.equal(r.report.findings.length, 13);
+    // Host mode with a privileged container is acceptable to ECS.1 (the rule is an OR).
+    assert.deepEqual(statusesOf(r.report, 'datadog-agent-daemon'), { 'ECS.1': 'PASSED' });
+  });
+
+  it('--controls ECS.1 fails a host-mode task definition with an unprivileged root container', () => {
+    const td = { family: 'node-exporter', networkMode: 'host', containerDefinitions: [{ name: 'exporter', image: 'quay.io/prometheus/node-exporter:v1.8.2', user: '0' }], tags: [{ key: 'team', value: 'sre' }] };
+    const r = scanJson(['-', '--controls', 'ECS.1,ECS.17'], { input: JSON.stringify(td, null, 2) });
+    assert.equal(r.code, 1);
+    assert.deepEqual(statusesOf(r.report, 'node-exporter'), { 'ECS.1': 'FAILED', 'ECS.17': 'FAILED' });
+    assert.equal(r.report.findings.find((f) => f.control === 'ECS.1')!.path, 'containerDefinitions[0].user');
+  });
+
+  it('--all-revisions judges every ACTIVE revision (never an INACTIVE one)', () => {
+    const r = scanJson(['test/fixtures/taskdef/revisions', '--all-revisions']);
+    assert.deepEqual([...new Set(r.report.findings.map((f) => f.resource.id))].sort(), ['orders', 'orders:7', 'orders:9']);
+    assert.deepEqual((r.report.skipped ?? []).map((s) => s.resource.id), ['orders:10']);
+    const latest = scanJson(['test/fixtures/taskdef/revisions']);
+    assert.deepEqual([...new Set(latest.report.findings.map((f) => f.resource.id))].sort(), ['orders', 'orders:9']);
+    assert.equal(latest.code, 0);
+    assert.equal(r.code, 1);
+  });
+
+  it('--quiet prints no PASSED lines but keeps failures and the summary', () => {
+    const r = run(['scan', 'examples', '--quiet']);
+    assert.equal(r.code, 1);
+    assert.doesNotMatch(r.stdout, /PASSED/);
+    assert.match(r.stdout, /FAILED\s+ECS\.8/);
+    assert.match(r.stdout.trimEnd().split('\n').at(-1)!, /^13 resources, 19 failed, 87 passed/);
+  });
+});
+
+// ---------------------------------------------------------------- text report
+
+describe('ecsguard scan: the text report', () => {
+  let text: Run;
+  before(() => {
+    text = run(['scan', 'examples']);
+  });
+
+  it('`scan examples` shows both PASSED and FAILED and exits 1', () => {
+    assert.equal(text.code, 1);
+    assert.match(text.stdout, /PASSED/);
+    assert.match(text.stdout, /FAILED/);
+    assert.match(text.stdout, /customer-profile-api/);
+  });
+
+  it('ends with a one-line summary whose counts match the JSON summary', () => {
+    const lines = text.stdout.split('\n');
+    assert.equal(lines.at(-1), '', 'ends with a newline');
+    const last = lines.at(-2)!;
+    const m = /^(\d+) resources?, (\d+) failed, (\d+) passed, (\d+) not available(?:, (\d+) suppressed)?(?:, (\d+) not judged)?, (\d+) input errors?$/.exec(last);
+    assert.ok(m, `summary line: ${last}`);
+    const s = scanJson(['examples']).report.summary;
+    assert.deepEqual(
+      [Number(m[1]), Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5] ?? 0), Number(m[6] ?? 0), Number(m[7])],
+      [s.resources, s.failed, s.passed, s.notAvailable, s.suppressed, s.skipped ?? 0, s.errors],
+    );
+  });
+
+  it('no line is longer than 80 columns when COLUMNS is unset', () => {
+    for (const args of [['scan', 'examples'], ['scan', 'examples', '--quiet'], ['scan', 'examples', 'does-not-exist.json']]) {
+      const r = run(args);
+      const long = r.stdout.split('\n').filter((l) => l.length > 80);
+      assert.deepEqual(long, [], `${args.join(' ')}: lines over 80 columns`);
+    }
+  });
+
+  it('no ANSI escapes with NO_COLOR=1', () => {
+    assert.doesNotMatch(text.stdout + text.stderr, ANSI);
+  });
+
+  it('no ANSI escapes when piped, even without NO_COLOR', () => {
+    const r = run(['scan', 'examples', 'does-not-exist.json'], { env: { NO_COLOR: undefined } });
+    assert.equal(r.code, 1);
+    assert.doesNotMatch(r.stdout + r.stderr, ANSI);
+    const j = run(['scan', 'examples', '--format', 'json'], { env: { NO_COLOR: undefined } });
+    assert.doesNotMatch(j.stdout + j.stderr, ANSI);
+  });
+
+  it('input errors are listed with file:line:column', () => {
+    const d = tempDir();
+    writeFileSync(join(d, 'broken.json'), '{\n  "family": "x",\n  "containerDefinitions": [\n}\n');
+    const r = run(['scan', 'examples/fully-compliant.json', join(d, 'broken.json')]);
+    assert.equal(r.code, 0);
+    assert.match(r.stdout, /broken\.json:4:1/);
+    assert.match(r.stdout.trimEnd().split('\n').at(-1)!, /, 1 input error$/);
+  });
+});
+
+// ---------------------------------------------------------------- secrets
+
+describe('ecsguard scan: secret values never appear in any output', () => {
+  const SECRET_VALUES = [ACCESS_KEY_ID, SECRET_ACCESS_KEY, REGISTRY_AUTH];
+  const variants: string[][] = [[], ['--quiet'], ['--format', 'json'], ['--format', 'json', '--quiet']];
+  const inputs: { name: string; args: string[] }[] = [
+    { name: 'examples/secrets-in-environment.json', args: ['examples/secrets-in-environment.json'] },
+    { name: 'an environment value of the wrong type', args: ['test/fixtures/taskdef/secrets/env-value-wrong-type.json'] },
+    { name: 'the whole examples folder with both', args: ['examples', 'test/fixtures/taskdef/secrets/env-value-wrong-type.json'] },
+  ];
+  for (const input of inputs) {
+    for (const v of variants) {
+      it(`${input.name}, ${v.length ? v.join(' ') : 'text'}: ECS.8 fails, no value on stdout or stderr`, () => {
+        const r = run(['scan', ...input.args, ...v]);
+        assert.equal(r.code, 1);
+        assert.match(r.stdout, /ECS\.8/);
+        for (const s of SECRET_VALUES) {
+          assert.ok(!r.stdout.includes(s), `stdout must not contain ${s.slice(0, 4)}...`);
+          assert.ok(!r.stderr.includes(s), `stderr must not contain ${s.slice(0, 4)}...`);
+        }
+      });
+    }
+  }
+
+  it('the wrong-type values are reported as input errors at their lines, without the values', () => {
+    const r = scanJson(['test/fixtures/taskdef/secrets/env-value-wrong-type.json']);
+    assert.deepEqual(r.report.errors.map((e) => e.line), [17, 18, 19]);
+    assert.deepEqual(statusesOf(r.report, 'registry-mirror-sync')['ECS.8'], 'FAILED');
+    // Errors also go to stderr in the JSON format: still without the values.
+    for (const s of SECRET_VALUES) assert.ok(!(r.stdout + r.stderr).includes(s));
+  });
+
+  it('--output FILE does not contain the values either', () => {
+    const out = join(tempDir(), 'report.json');
+    run(['scan', 'examples/secrets-in-environment.json', 'test/fixtures/taskdef/secrets/env-value-wrong-type.json', '--format', 'json', '--output', out]);
+    const written = readFileSync(out, 'utf8');
+    assert.match(written, /"ECS\.8"/);
+    for (const s of SECRET_VALUES) assert.ok(!written.includes(s));
+  });
+
+  for (const v of [[], ['--format', 'json']]) {
+    it(`invalid JSON around a secret value (${v.length ? 'json' : 'text'}): the syntax error does not quote it`, () => {
+      const r = run(['scan', 'test/fixtures/taskdef/secrets/unquoted-secret-invalid.json', 'test/fixtures/taskdef/secrets/unterminated-secret-invalid.json', 'examples/fully-compliant.json', ...v]);
+      assert.equal(r.code, 0);
+      assert.match(r.stdout + r.stderr, /invalid JSON/);
+      for (const piece of [ACCESS_KEY_ID, SECRET_ACCESS_KEY, 'AKIAIOSFODNN', 'wJalrXUtnFEMI']) {
+        assert.ok(!(r.stdout + r.stderr).includes(piece), `output must not quote the secret (${piece.slice(0, 4)}...)`);
+      }
+    });
+  }
+});
+
+// ---------------------------------------------------------------- explain, controls, help, version
+
+describe('ecsguard explain, controls, --help, --version', () => {
+  const ALL_CONTROLS = ['ECS.1', 'ECS.2', 'ECS.3', 'ECS.4', 'ECS.5', 'ECS.8', 'ECS.9', 'ECS.10', 'ECS.12', 'ECS.13', 'ECS.14', 'ECS.15', 'ECS.16', 'ECS.17', 'ECS.18', 'ECS.19', 'ECS.20', 'ECS.21'];
+  let controls: { id: string; configRule: string; severity: string; enabledByDefault: boolean }[];
+  before(() => {
+    const r = run(['controls', '--format', 'json']);
+    assert.equal(r.code, 0);
+    controls = JSON.parse(r.stdout);
+  });
+
+  it('`controls --format json` lists every Security Hub ECS control, ECS.1 off by default', () => {
+    assert.deepEqual(controls.map((c) => c.id), ALL_CONTROLS);
+    assert.deepEqual(controls.filter((c) => !c.enabledByDefault).map((c) => c.id), ['ECS.1']);
+    assert.equal(controls.find((c) => c.id === 'ECS.21')!.configRule, 'ecs-task-definition-windows-user-non-admin');
+  });
+
+  it('`explain` prints every section, with content, for every listed control', () => {
+    const sections = [/^What it checks$/, /^Why it matters$/, /^How to fix$/, /^CloudFormation$/, /^Terraform$/, /^False positives/];
+    for (const c of controls) {
+      const r = run(['explain', c.id]);
+      assert.equal(r.code, 0, `explain ${c.id}: ${r.stderr}`);
+      const lines = r.stdout.split('\n');
+      assert.ok(lines[0].startsWith(c.id), `explain ${c.id}: first line ${lines[0]}`);
+      assert.ok(lines.includes(`AWS Config rule: ${c.configRule}`), `explain ${c.id}: AWS Config rule`);
+      let last = -1;
+      for (const s of sections) {
+        const i = lines.findIndex((l) => s.test(l));
+        assert.ok(i > last, `explain ${c.id}: section ${s} present, after the previous one`);
+        assert.match(lines[i + 1] ?? '', /^ {2,}\S/, `explain ${c.id}: section ${s} has content`);
+        last = i;
+      }
+    }
+  });
+
+  it('`explain ECS.21` names the Windows admin user and ContainerUser', () => {
+    const r = run(['explain', 'ECS.21']);
+    assert.equal(r.code, 0);
+    assert.match(r.stdout, /ContainerAdministrator/);
+    assert.match(r.stdout, /ContainerUser/);
+    assert.match(r.stdout, /Severity: MEDIUM/);
+  });
+
+  it('`explain ECS.99` exits 2 with a message', () => {
+    const r = run(['explain', 'ECS.99']);
+    assert.equal(r.code, 2);
+    assert.equal(r.stdout, '');
+    assert.match(r.stderr, /ECS\.99/);
+  });
+
+  it('--help exits 0 and shows the commands', () => {
+    const r = run(['--help']);
+    assert.equal(r.code, 0);
+    assert.match(r.stdout, /Usage: ecsguard/);
+    for (const cmd of ['scan', 'explain', 'controls']) assert.match(r.stdout, new RegExp(`\\b${cmd}\\b`));
+    const scan = run(['scan', '--help']);
+    assert.equal(scan.code, 0);
+    for (const opt of ['--format', '--output', '--controls', '--skip-controls', '--fail-on', '--quiet']) assert.ok(scan.stdout.includes(opt), `scan --help shows ${opt}`);
+  });
+
+  it("--version exits 0 and prints package.json's version", () => {
+    for (const flag of ['--version', '-V']) {
+      const r = run([flag]);
+      assert.equal(r.code, 0);
+      assert.equal(r.stdout.trim(), PACKAGE.version);
+    }
+  });
+});
