@@ -123,12 +123,101 @@ function benchEndToEnd(files: number): { seconds: number; filesPerSecond: number
   return { seconds, filesPerSecond: files / seconds, peakMb: rss ? Number(rss[1]) / 1024 : NaN, bytes, findings: report.findings.length };
 }
 
+/** A YAML template with `n` ECS resources of every type, using parameters, conditions, Sub, If, FindInMap, GetAtt. */
+export function generateTemplate(i: number, n: number, rand: () => number): string {
+  const out: string[] = [
+    'AWSTemplateFormatVersion: "2010-09-09"',
+    `Description: generated stack ${i}`,
+    'Parameters:',
+    '  Env:',
+    '    Type: String',
+    '    Default: prod',
+    '  AppUser:',
+    '    Type: String',
+    '    Default: "1000"',
+    '  Subnets:',
+    '    Type: List<AWS::EC2::Subnet::Id>',
+    'Conditions:',
+    '  IsProd: !Equals [!Ref Env, prod]',
+    '  UseSpot: !Equals [!Ref AWS::Region, eu-west-1]',
+    'Mappings:',
+    '  Versions:',
+    '    linux: { fargate: 1.4.0 }',
+    'Resources:',
+  ];
+  for (let r = 0; r < n; r++) {
+    const kind = r % 5;
+    const id = `Res${r}`;
+    if (kind === 0 || kind === 3) {
+      out.push(`  ${id}:`, '    Type: AWS::ECS::TaskDefinition', '    Properties:', `      Family: !Sub "\${Env}-app-${i}-${r}"`, '      NetworkMode: awsvpc', '      RequiresCompatibilities: [FARGATE]', '      Cpu: "512"', '      Memory: "1024"', '      RuntimePlatform:', '        OperatingSystemFamily: LINUX', '      ContainerDefinitions:');
+      const containers = 1 + Math.floor(rand() * 4);
+      for (let c = 0; c < containers; c++) {
+        out.push(
+          `        - Name: c${c}`,
+          `          Image: !Sub "\${AWS::AccountId}.dkr.ecr.\${AWS::Region}.amazonaws.com/app-${c}:1.${r}"`,
+          `          User: ${rand() < 0.7 ? '!Ref AppUser' : rand() < 0.5 ? '!If [IsProd, "1000:1000", root]' : '"0:0"'}`,
+          `          ReadonlyRootFilesystem: ${rand() < 0.6 ? 'true' : '"false"'}`,
+          '          Environment:',
+          '            - Name: LOG_LEVEL',
+          '              Value: !If [IsProd, info, debug]',
+          '          LogConfiguration:',
+          '            LogDriver: awslogs',
+          '            Options:',
+          `              awslogs-group: !Sub /ecs/\${AWS::StackName}/c${c}`,
+          '              awslogs-region: !Ref AWS::Region',
+          '              awslogs-stream-prefix: app',
+        );
+      }
+      out.push('      Tags:', '        - Key: team', '          Value: platform');
+    } else if (kind === 1) {
+      out.push(`  ${id}:`, '    Type: AWS::ECS::Service', '    Properties:', `      TaskDefinition: !Ref Res${r - 1}`, '      LaunchType: FARGATE', '      PlatformVersion: !FindInMap [Versions, linux, fargate]', '      NetworkConfiguration:', '        AwsvpcConfiguration:', `          AssignPublicIp: ${rand() < 0.2 ? 'ENABLED' : 'DISABLED'}`, '          Subnets: !Ref Subnets', '          SecurityGroups: [!GetAtt Sg.GroupId]');
+    } else if (kind === 2) {
+      out.push(`  ${id}:`, '    Type: AWS::ECS::Cluster', '    Properties:', '      ClusterSettings:', '        - Name: containerInsights', '          Value: !If [IsProd, enhanced, disabled]');
+    } else {
+      out.push(`  ${id}:`, '    Type: AWS::ECS::CapacityProvider', '    Properties:', '      AutoScalingGroupProvider:', '        AutoScalingGroupArn: !GetAtt Asg.Arn', `        ManagedTerminationProtection: ${rand() < 0.5 ? 'ENABLED' : 'DISABLED'}`, '        ManagedScaling:', '          Status: !If [UseSpot, ENABLED, DISABLED]');
+    }
+  }
+  out.push('  Sg:', '    Type: AWS::EC2::SecurityGroup', '    Properties:', '      GroupDescription: app', '  Asg:', '    Type: AWS::AutoScaling::AutoScalingGroup', '    Properties:', '      MinSize: "0"', '      MaxSize: "4"');
+  return out.join('\n') + '\n';
+}
+
+/** Runs the CLI over `dir` with a probe for peak memory; returns seconds, peak MB and the report. */
+function runCli(dir: string): { seconds: number; peakMb: number; report: { findings: unknown[]; errors: unknown[]; summary: { resources: number } } } {
+  const cli = join(import.meta.dirname, '..', 'dist', 'cli', 'main.js');
+  if (!existsSync(cli)) throw new Error('dist/cli/main.js missing: run npm run build');
+  const out = join(import.meta.dirname, '.work', 'report.json');
+  const probe = `process.on('exit', () => process.stderr.write('MAXRSS ' + process.resourceUsage().maxRSS + '\\n')); await import(${JSON.stringify(cli)});`;
+  const t0 = process.hrtime.bigint();
+  const run = spawnSync(process.execPath, ['--input-type=module', '-e', probe, 'ecsguard', 'scan', dir, '--format', 'json', '--output', out], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  if (run.status !== 0 && run.status !== 1) throw new Error(`scan exited ${run.status}: ${run.stderr}`);
+  const rss = /MAXRSS (\d+)/.exec(run.stderr);
+  return { seconds, peakMb: rss ? Number(rss[1]) / 1024 : NaN, report: JSON.parse(require_text(out)) };
+}
+
+function benchTemplates(count: number): { seconds: number; perSecond: number; peakMb: number; resources: number; errors: number } {
+  const dir = join(import.meta.dirname, '.work', 'templates');
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const rand = rng(11);
+  let resources = 0;
+  for (let i = 0; i < count; i++) {
+    const n = 5 + Math.floor(rand() * 16);
+    resources += n;
+    writeFileSync(join(dir, `stack-${String(i).padStart(4, '0')}.yaml`), generateTemplate(i, n, rand));
+  }
+  const { seconds, peakMb, report } = runCli(dir);
+  if (report.summary.resources !== resources) throw new Error(`expected ${resources} resources judged, got ${report.summary.resources}`);
+  return { seconds, perSecond: count / seconds, peakMb, resources, errors: report.errors.length };
+}
+
 function require_text(file: string): string {
   return spawnSync('cat', [file], { encoding: 'utf8', maxBuffer: 1 << 30 }).stdout;
 }
 
 const ev = benchEvaluations(100_000);
 const e2e = benchEndToEnd(10_000);
+const cfn = benchTemplates(1_000);
 const rows = [
   ['control evaluations / s (100,000 task definitions)', Math.round(ev.perSecond).toLocaleString('en-US'), '>= 1,000,000', ev.perSecond >= 1_000_000],
   ['evaluations run', ev.evaluations.toLocaleString('en-US'), '', true],
@@ -137,6 +226,11 @@ const rows = [
   ['average file size, bytes', Math.round(e2e.bytes / 10_000).toLocaleString('en-US'), '~3,000', true],
   ['peak memory of the scan, MB', e2e.peakMb.toFixed(0), '< 250', e2e.peakMb < 250],
   ['findings written', e2e.findings.toLocaleString('en-US'), '', true],
+  ['scan of 1,000 CloudFormation YAML templates, seconds', cfn.seconds.toFixed(2), '< 4.00', cfn.seconds < 4],
+  ['templates / s', Math.round(cfn.perSecond).toLocaleString('en-US'), '', true],
+  ['ECS resources in them', cfn.resources.toLocaleString('en-US'), '', true],
+  ['peak memory of the template scan, MB', cfn.peakMb.toFixed(0), '', true],
+  ['input errors in generated templates', String(cfn.errors), '0', cfn.errors === 0],
 ] as const;
 for (const [what, value, target, ok] of rows) console.log(`${ok ? '  ' : '!!'} ${what.padEnd(52)} ${String(value).padStart(12)}  ${target}`);
 process.exitCode = rows.every((r) => r[3]) ? 0 : 1;

@@ -27,11 +27,11 @@ export function jsonSyntaxError(text: string): { line: number; column: number; m
   const first = errors[0];
   if (!first) return { line: 1, column: 1, message: 'invalid JSON' };
   const pos = index.position(first.offset);
-  return { ...pos, message: `invalid JSON: ${describeParseError(first, text)}` };
+  return { ...pos, message: `invalid JSON: ${describeParseError(first)}` };
 }
 
-function describeParseError(e: ParseError, text: string): string {
-  const near = text.slice(e.offset, e.offset + Math.max(1, Math.min(e.length, 20))).replace(/\s+/g, ' ');
+/** What went wrong, without quoting the text there: it may be a secret's value. */
+function describeParseError(e: ParseError): string {
   const what: Record<string, string> = {
     InvalidSymbol: 'unexpected character',
     InvalidNumberFormat: 'invalid number',
@@ -51,8 +51,7 @@ function describeParseError(e: ParseError, text: string): string {
     InvalidCharacter: 'invalid character in a string',
   };
   const code = printParseErrorCode(e.error);
-  const msg = what[code] ?? code;
-  return near.trim() ? `${msg} near '${near}'` : msg;
+  return what[code] ?? code;
 }
 
 /** Locates paths in one JSON file; the tree is built on first use. */

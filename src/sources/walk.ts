@@ -3,7 +3,7 @@
  * `node_modules` and `.git`, following symbolic links once), files as given.
  */
 import { readdirSync, realpathSync, statSync, type Dirent } from 'node:fs';
-import { join } from 'node:path';
+import { isAbsolute, join, normalize, relative } from 'node:path';
 import type { InputError } from '../model/index.js';
 import { ioMessage } from './text.js';
 
@@ -21,7 +21,8 @@ export const SKIPPED_DIRECTORIES = new Set(['node_modules', '.git', '.terraform.
  * symbolic link loop) go to `errors` and the walk goes on.
  */
 export function* walkInputs(paths: string[], errors: InputError[]): Generator<InputFile> {
-  for (const p of paths) {
+  for (const given of paths) {
+    const p = displayPath(given);
     let st;
     try {
       st = statSync(p);
@@ -32,6 +33,16 @@ export function* walkInputs(paths: string[], errors: InputError[]): Generator<In
     if (st.isDirectory()) yield* walkDirectory(p, new Set(), errors);
     else yield { path: p, explicit: true };
   }
+}
+
+/**
+ * The name a file is reported under: relative to the current directory (as the output contract
+ * asks), however it was given.
+ */
+export function displayPath(p: string, cwd = process.cwd()): string {
+  if (!isAbsolute(p)) return normalize(p);
+  const rel = relative(cwd, p);
+  return rel === '' ? '.' : rel;
 }
 
 function* walkDirectory(dir: string, ancestors: Set<string>, errors: InputError[]): Generator<InputFile> {

@@ -36,10 +36,20 @@ const SHORT_FORMS: Record<string, string> = {
   '!ForEach': 'Fn::ForEach',
 };
 
+/**
+ * The short forms as custom tags for scalars, sequences and maps: the node keeps its tag and
+ * no warning is made (warnings carry stack traces and cost more than the parse itself).
+ */
+const CUSTOM_TAGS = Object.keys(SHORT_FORMS).flatMap((tag) => [
+  { tag, resolve: (s: string) => s },
+  { tag, collection: 'seq' as const, resolve: <T>(v: T) => v },
+  { tag, collection: 'map' as const, resolve: <T>(v: T) => v },
+]);
+
 /** Parses a template's text into nodes; syntax errors, duplicate keys and unknown tags become problems. */
 export function parseTemplate(text: string): { root: CNode | null; problems: ParseProblem[] } {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, merge: false, strict: false });
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, merge: false, strict: false, customTags: CUSTOM_TAGS });
   const problems: ParseProblem[] = [];
   const at = (offset: number): Pos => {
     const p = lineCounter.linePos(offset);
