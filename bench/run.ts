@@ -215,6 +215,9 @@ function require_text(file: string): string {
   return spawnSync('cat', [file], { encoding: 'utf8', maxBuffer: 1 << 30 }).stdout;
 }
 
+if (import.meta.url === `file://${process.argv[1]}`) main();
+
+function main(): void {
 const ev = benchEvaluations(100_000);
 const e2e = benchEndToEnd(10_000);
 const cfn = benchTemplates(1_000);
@@ -234,3 +237,4 @@ const rows = [
 ] as const;
 for (const [what, value, target, ok] of rows) console.log(`${ok ? '  ' : '!!'} ${what.padEnd(52)} ${String(value).padStart(12)}  ${target}`);
 process.exitCode = rows.every((r) => r[3]) ? 0 : 1;
+}

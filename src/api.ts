@@ -3,45 +3,141 @@
  * or judge one task definition object in memory.
  */
 import type { TaskDefinition, Tag } from '@aws-sdk/client-ecs';
+import { basename, dirname } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
 import { Scan, type ScanResult } from './engine/scan.js';
 import type { EngineOptions } from './engine/configuration.js';
 import { evaluateResource } from './engine/evaluate.js';
 import { activeControls } from './engine/configuration.js';
-import type { Finding, Resource } from './model/index.js';
-import { basename, dirname } from 'node:path';
-import { readFileSync } from 'node:fs';
-import { isCandidateFile, isCdkManifest, readInput, type SourceOptions } from './sources/index.js';
-import { walkInputs } from './sources/walk.js';
+import type { Finding, InputError, Resource } from './model/index.js';
+import { isCandidateFile, isCdkManifest, readInput, type SourceOptions, type SourceResult } from './sources/index.js';
+import { walkInputs, type InputFile } from './sources/walk.js';
+import { fromTransfer } from './sources/transfer.js';
+import type { WorkRequest, WorkResult } from './sources/worker.js';
 
-/** Options of {@link scanPaths}. */
+/** Options of {@link scanPaths} and {@link scanPathsAsync}. */
 export interface ScanOptions extends EngineOptions, SourceOptions {
   /** The bytes of standard input, read when a path is `-`. */
   stdin?: Buffer;
+  /**
+   * Worker threads that read files in parallel ({@link scanPathsAsync} only). Default: one per
+   * core up to 4 when there are at least 64 files, else none (starting a worker costs more).
+   */
+  workers?: number;
+}
+
+/** The files to read, in order, and the problems met finding them. */
+function collectInputs(paths: string[]): { files: InputFile[]; errors: InputError[] } {
+  const errors: InputError[] = [];
+  const files: InputFile[] = [];
+  const named = paths.filter((p) => p !== '-');
+  for (const file of walkInputs(named.map(expandCdkManifest), errors)) {
+    if (file.explicit || isCandidateFile(file.path)) files.push(file);
+  }
+  return { files, errors };
+}
+
+function addResult(scan: Scan, out: SourceResult | null): void {
+  if (!out) return;
+  for (const e of out.errors) scan.addError(e);
+  for (const r of out.resources) scan.add(r);
 }
 
 /**
- * Scans files and directories (recursively; `-` is standard input). One bad file never stops the
- * others: its problems are in `errors`. Throws ConfigError only for invalid options.
+ * Scans files and directories (recursively; `-` is standard input) in this thread. One bad file
+ * never stops the others: its problems are in `errors`. Throws ConfigError only for invalid options.
  */
 export function scanPaths(paths: string[], options: ScanOptions = {}): ScanResult {
   const scan = new Scan(options);
-  const errors: { file: string; line: number | null; column: number | null; message: string }[] = [];
-  const named = paths.filter((p) => p !== '-');
-  for (const p of paths) {
-    if (p !== '-') continue;
-    const out = readInput('-', true, options, options.stdin);
-    if (out) { out.errors.forEach((e) => scan.addError(e)); out.resources.forEach((r) => scan.add(r)); }
-  }
-  for (const file of walkInputs(named.map(expandCdkManifest), errors)) {
-    for (const e of errors.splice(0)) scan.addError(e);
-    if (!file.explicit && !isCandidateFile(file.path)) continue;
-    const out = readInput(file.path, file.explicit, options);
-    if (!out) continue;
-    for (const e of out.errors) scan.addError(e);
-    for (const r of out.resources) scan.add(r);
-  }
+  if (paths.includes('-')) addResult(scan, readInput('-', true, options, options.stdin));
+  const { files, errors } = collectInputs(paths);
   for (const e of errors) scan.addError(e);
+  for (const f of files) addResult(scan, readInput(f.path, f.explicit, options));
   return scan.result();
+}
+
+/**
+ * As {@link scanPaths}, reading and parsing files in worker threads when there are many; the
+ * findings are the same and in the same order. Controls still run in this thread.
+ */
+export async function scanPathsAsync(paths: string[], options: ScanOptions = {}): Promise<ScanResult> {
+  const scan = new Scan(options);
+  if (paths.includes('-')) addResult(scan, readInput('-', true, options, options.stdin));
+  const { files, errors } = collectInputs(paths);
+  for (const e of errors) scan.addError(e);
+  const workers = options.workers ?? (files.filter(isHeavy).length >= 32 ? Math.min(4, availableParallelism()) : 0);
+  if (workers <= 0 || files.length === 0) {
+    for (const f of files) addResult(scan, readInput(f.path, f.explicit, options));
+    return scan.result();
+  }
+  const sourceOptions: SourceOptions = { maxFileBytes: options.maxFileBytes, cfnParameters: options.cfnParameters, pseudoParameters: options.pseudoParameters };
+  await readInWorkers(files, sourceOptions, workers, (out) => addResult(scan, out));
+  return scan.result();
+}
+
+/** Files worth sending to a worker: YAML templates, whose parsing dominates a scan; JSON parses faster here than it crosses threads. */
+function isHeavy(f: InputFile): boolean {
+  return /\.(ya?ml|template)$/i.test(f.path);
+}
+
+/**
+ * Reads `files` in order, calling `onResult` for each in that order: batches of YAML files go to a
+ * pool of `count` workers, batches of JSON files are read in this thread while the workers run.
+ */
+async function readInWorkers(files: InputFile[], options: SourceOptions, count: number, onResult: (r: SourceResult | null) => void): Promise<void> {
+  const batch = 16;
+  const batches: { files: InputFile[]; local: boolean }[] = [];
+  for (let i = 0; i < files.length; i += batch) {
+    const slice = files.slice(i, i + batch);
+    batches.push({ files: slice, local: !slice.some(isHeavy) });
+  }
+  const remote = batches.map((b, i) => (b.local ? -1 : i)).filter((i) => i >= 0);
+  const here = import.meta.url;
+  const script = new URL(here.endsWith('.ts') ? './sources/worker.ts' : './sources/worker.js', here);
+  const done = new Map<number, WorkResult['results']>();
+  let next = 0;
+  let emitted = 0;
+  const drain = () => {
+    while (emitted < batches.length) {
+      const b = batches[emitted];
+      if (b.local) {
+        for (const f of b.files) onResult(readInput(f.path, f.explicit, options));
+      } else if (done.has(emitted)) {
+        for (const r of done.get(emitted) ?? []) onResult(r && { errors: r.errors, resources: r.resources.map(fromTransfer) });
+        done.delete(emitted);
+      } else return;
+      emitted++;
+    }
+  };
+  // Running from TypeScript sources (the tests), the worker registers tsx before loading its script.
+  const fromSource = here.endsWith('.ts');
+  const entry = fromSource ? `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(script.href)}); });` : script;
+  const pool = Array.from({ length: Math.min(count, remote.length) }, () => new Worker(entry, { eval: fromSource, resourceLimits: { maxYoungGenerationSizeMb: 32 } }));
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const feed = (w: Worker) => {
+        if (next >= remote.length) return;
+        const id = remote[next++];
+        w.postMessage({ id, files: batches[id].files.map((f) => ({ path: f.path, explicit: f.explicit })), options } satisfies WorkRequest);
+      };
+      for (const w of pool) {
+        w.on('message', (msg: WorkResult) => {
+          done.set(msg.id, msg.results);
+          feed(w);
+          drain();
+          if (emitted === batches.length) resolve();
+        });
+        w.on('error', reject);
+        feed(w);
+      }
+      drain();
+      if (emitted === batches.length) resolve();
+    });
+  } finally {
+    await Promise.all(pool.map((w) => w.terminate()));
+  }
 }
 
 /** A CDK `manifest.json` named on its own stands for its whole cloud assembly folder. */

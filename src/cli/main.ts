@@ -9,7 +9,7 @@ import { closeSync, existsSync, openSync, readFileSync, writeSync } from 'node:f
 import { CONTROLS, controlById } from '../controls/index.js';
 import { ConfigError, parseFailOn } from '../engine/configuration.js';
 import { loadConfigFile, type FileConfig } from '../engine/config-file.js';
-import { scanPaths } from '../api.js';
+import { scanPathsAsync } from '../api.js';
 import { parseParameterList, readParametersFile } from '../sources/cloudformation/parameters.js';
 import { writeJson } from '../reporters/json.js';
 import { renderText } from '../reporters/text.js';
@@ -63,7 +63,7 @@ interface ScanFlags {
   account?: string;
 }
 
-function runScan(paths: string[], flags: ScanFlags): number {
+async function runScan(paths: string[], flags: ScanFlags): Promise<number> {
   const formats = ['text', 'json'];
   if (!formats.includes(flags.format)) throw new UsageError(`--format must be one of ${formats.join(', ')}; got '${flags.format}'`);
   let fileConfig: FileConfig = {};
@@ -84,7 +84,7 @@ function runScan(paths: string[], flags: ScanFlags): number {
     if (!/^\d{12}$/.test(flags.account)) throw new UsageError(`--account must be a 12-digit AWS account ID; got '${flags.account}'`);
     pseudoParameters['AWS::AccountId'] = flags.account;
   }
-  const result = scanPaths(inputs, {
+  const result = await scanPathsAsync(inputs, {
     cfnParameters,
     pseudoParameters,
     controls: splitList(flags.controls) ?? fileConfig.controls,
@@ -168,7 +168,7 @@ function buildProgram(setExit: (code: number) => void): Command {
     .option('--account <id>', 'the account templates deploy to (AWS::AccountId)')
     .option('-q, --quiet', 'print only failed and unknown findings, and the summary')
     .option('--no-color', 'no colour, even on a terminal (NO_COLOR does the same)')
-    .action((paths: string[], flags: ScanFlags) => setExit(runScan(paths, flags)));
+    .action(async (paths: string[], flags: ScanFlags) => setExit(await runScan(paths, flags)));
 
   program
     .command('explain')
@@ -195,11 +195,11 @@ function buildProgram(setExit: (code: number) => void): Command {
   return program;
 }
 
-function main(argv: string[]): number {
+async function main(argv: string[]): Promise<number> {
   let code = EXIT_OK;
   const program = buildProgram((c) => (code = c));
   try {
-    program.parse(argv, { from: 'user' });
+    await program.parseAsync(argv, { from: 'user' });
     return code;
   } catch (e) {
     if (e instanceof CommanderError) {
@@ -217,4 +217,4 @@ function main(argv: string[]): number {
   }
 }
 
-process.exitCode = main(process.argv.slice(2));
+process.exitCode = await main(process.argv.slice(2));

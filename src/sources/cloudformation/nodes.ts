@@ -49,7 +49,9 @@ const CUSTOM_TAGS = Object.keys(SHORT_FORMS).flatMap((tag) => [
 /** Parses a template's text into nodes; syntax errors, duplicate keys and unknown tags become problems. */
 export function parseTemplate(text: string): { root: CNode | null; problems: ParseProblem[] } {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, merge: false, strict: false, customTags: CUSTOM_TAGS });
+  // The failsafe schema leaves every scalar a string; plain scalars are typed below by the YAML 1.2
+  // core schema rules, which is the same result for a fraction of the cost.
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, merge: false, strict: false, customTags: CUSTOM_TAGS, schema: 'failsafe' });
   const problems: ParseProblem[] = [];
   const at = (offset: number): Pos => {
     const p = lineCounter.linePos(offset);
@@ -85,7 +87,8 @@ export function parseTemplate(text: string): { root: CNode | null; problems: Par
       out = { kind: 'seq', pos, items: y.items.map((i) => convert(i, depth + 1)) };
     } else if (isScalar(y)) {
       const v = y.value;
-      out = { kind: 'scalar', pos, value: typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' || v === null ? v : String(v) };
+      const typed = y.type === 'PLAIN' && typeof v === 'string' && !(y as { tag?: string }).tag ? coreScalar(v) : v;
+      out = { kind: 'scalar', pos, value: typeof typed === 'string' || typeof typed === 'number' || typeof typed === 'boolean' || typed === null ? typed : String(typed) };
     } else {
       out = { kind: 'scalar', pos, value: null };
     }
@@ -112,6 +115,24 @@ export function parseTemplate(text: string): { root: CNode | null; problems: Par
     problems.push({ line: 1, column: 1, message: (e as Error).message, fatal: true });
     return { root: null, problems };
   }
+}
+
+/**
+ * The value of a plain (unquoted) scalar under the YAML 1.2 core schema: null, booleans,
+ * integers (decimal, 0o octal, 0x hex), floats (with .inf and .nan); anything else a string.
+ * So `0:0` stays a string, as CloudFormation (a YAML 1.2 reader) keeps it.
+ */
+export function coreScalar(s: string): string | number | boolean | null {
+  if (s === '' || s === '~' || s === 'null' || s === 'Null' || s === 'NULL') return null;
+  if (s === 'true' || s === 'True' || s === 'TRUE') return true;
+  if (s === 'false' || s === 'False' || s === 'FALSE') return false;
+  if (/^[-+]?[0-9]+$/.test(s)) return Number(s);
+  if (/^0o[0-7]+$/.test(s)) return parseInt(s.slice(2), 8);
+  if (/^0x[0-9a-fA-F]+$/.test(s)) return parseInt(s.slice(2), 16);
+  if (/^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/.test(s)) return Number(s);
+  if (/^[-+]?\.(inf|Inf|INF)$/.test(s)) return s.startsWith('-') ? -Infinity : Infinity;
+  if (/^\.(nan|NaN|NAN)$/.test(s)) return NaN;
+  return s;
 }
 
 /** The entry `key` of a map node, or undefined. */
