@@ -114,7 +114,7 @@ async function readInWorkers(files: InputFile[], options: SourceOptions, count: 
   // Running from TypeScript sources (the tests), the worker registers tsx before loading its script.
   const fromSource = here.endsWith('.ts');
   const entry = fromSource ? `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(script.href)}); });` : script;
-  const pool = Array.from({ length: Math.min(count, remote.length) }, () => new Worker(entry, { eval: fromSource, resourceLimits: { maxYoungGenerationSizeMb: 32 } }));
+  const pool = Array.from({ length: Math.min(count, remote.length) }, () => new Worker(entry, { eval: fromSource, execArgv: [], resourceLimits: { maxYoungGenerationSizeMb: 32 } }));
   try {
     await new Promise<void>((resolve, reject) => {
       const feed = (w: Worker) => {
