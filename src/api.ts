@@ -9,6 +9,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { Scan, type ScanResult } from './engine/scan.js';
 import type { EngineOptions } from './engine/configuration.js';
+import type { ScanSettings } from './engine/scan.js';
 import { evaluateResource } from './engine/evaluate.js';
 import { activeControls } from './engine/configuration.js';
 import type { Finding, InputError, Resource } from './model/index.js';
@@ -18,7 +19,7 @@ import { fromTransfer } from './sources/transfer.js';
 import type { WorkRequest, WorkResult } from './sources/worker.js';
 
 /** Options of {@link scanPaths} and {@link scanPathsAsync}. */
-export interface ScanOptions extends EngineOptions, SourceOptions {
+export interface ScanOptions extends ScanSettings, SourceOptions {
   /** The bytes of standard input, read when a path is `-`. */
   stdin?: Buffer;
   /**

@@ -9,7 +9,11 @@ import { closeSync, existsSync, openSync, readFileSync, writeSync } from 'node:f
 import { CONTROLS, controlById } from '../controls/index.js';
 import { ConfigError, parseFailOn } from '../engine/configuration.js';
 import { loadConfigFile, type FileConfig } from '../engine/config-file.js';
-import { scanPathsAsync } from '../api.js';
+import { scanPathsAsync, type ScanOptions } from '../api.js';
+import { inventoryRows } from '../inventory/rows.js';
+import { parseWhere } from '../inventory/filter.js';
+import { renderInventoryCsv, renderInventoryJson, renderInventoryText } from '../reporters/inventory.js';
+import { forTerminal } from '../reporters/terminal.js';
 import { parseParameterList, readParametersFile } from '../sources/cloudformation/parameters.js';
 import { writeJson } from '../reporters/json.js';
 import { renderText } from '../reporters/text.js';
@@ -63,13 +67,11 @@ interface ScanFlags {
   account?: string;
 }
 
-async function runScan(paths: string[], flags: ScanFlags): Promise<number> {
-  const formats = ['text', 'json'];
-  if (!formats.includes(flags.format)) throw new UsageError(`--format must be one of ${formats.join(', ')}; got '${flags.format}'`);
+/** Reads the configuration file and turns the shared flags of scan and inventory into scan options. */
+function scanOptionsFrom(paths: string[], flags: ScanFlags): { inputs: string[]; options: ScanOptions; fileConfig: FileConfig } {
   let fileConfig: FileConfig = {};
   const configPath = flags.config ?? (existsSync('.ecsguard.yml') ? '.ecsguard.yml' : undefined);
   if (configPath) fileConfig = loadConfigFile(configPath);
-  const failOn = parseFailOn(flags.failOn ?? fileConfig.failOn ?? 'low');
   const inputs = paths.length ? paths : ['.'];
   const stdin = inputs.includes('-') ? readFileSync(0) : undefined;
   const cfnParameters: Record<string, string> = {};
@@ -84,7 +86,7 @@ async function runScan(paths: string[], flags: ScanFlags): Promise<number> {
     if (!/^\d{12}$/.test(flags.account)) throw new UsageError(`--account must be a 12-digit AWS account ID; got '${flags.account}'`);
     pseudoParameters['AWS::AccountId'] = flags.account;
   }
-  const result = await scanPathsAsync(inputs, {
+  const options: ScanOptions = {
     cfnParameters,
     pseudoParameters,
     controls: splitList(flags.controls) ?? fileConfig.controls,
@@ -93,20 +95,67 @@ async function runScan(paths: string[], flags: ScanFlags): Promise<number> {
     allRevisions: flags.allRevisions ?? fileConfig.allRevisions,
     maxFileBytes: flags.maxFileSize ? parseSize(flags.maxFileSize) : undefined,
     stdin,
-  });
+  };
+  return { inputs, options, fileConfig };
+}
+
+async function runScan(paths: string[], flags: ScanFlags): Promise<number> {
+  const formats = ['text', 'json'];
+  if (!formats.includes(flags.format)) throw new UsageError(`--format must be one of ${formats.join(', ')}; got '${flags.format}'`);
+  const { inputs, options, fileConfig } = scanOptionsFrom(paths, flags);
+  const failOn = parseFailOn(flags.failOn ?? fileConfig.failOn ?? 'low');
+  const result = await scanPathsAsync(inputs, options);
   const toFile = flags.output !== undefined && flags.output !== '-';
-  const fd = toFile ? openOutput(flags.output as string) : 1;
-  const write = (chunk: string) => writeAll(fd, chunk);
-  try {
+  writeReport(flags.output, (write) => {
     if (flags.format === 'json') writeJson(result, write);
-    else write(renderText(result, { color: !toFile && colorWanted(process.stdout, flags.color), quiet: flags.quiet, width: process.stdout.columns || 80 }));
-  } finally {
-    if (toFile) closeSync(fd);
-  }
+    else write(renderText(result, { color: !toFile && colorWanted(process.stdout, flags.color), quiet: flags.quiet, width: terminalWidth() }));
+  });
   if (flags.format !== 'text' && !flags.quiet && result.errors.length) {
     for (const e of result.errors) process.stderr.write(`ecsguard: ${e.file}${e.line ? `:${e.line}${e.column ? `:${e.column}` : ''}` : ''}: ${e.message}\n`);
   }
   return exitCode(result, failOn);
+}
+
+/** The terminal width for text reports: the TTY's, else COLUMNS, else 80. */
+function terminalWidth(): number {
+  return process.stdout.columns || Number(process.env.COLUMNS) || 80;
+}
+
+/** Sends a report to `--output FILE` or standard output. */
+function writeReport(output: string | undefined, body: (write: (chunk: string) => void) => void): void {
+  const toFile = output !== undefined && output !== '-';
+  const fd = toFile ? openOutput(output) : 1;
+  try {
+    body((chunk) => writeAll(fd, chunk));
+  } finally {
+    if (toFile) closeSync(fd);
+  }
+}
+
+interface InventoryFlags extends ScanFlags {
+  where?: string[];
+}
+
+async function runInventory(paths: string[], flags: InventoryFlags): Promise<number> {
+  const formats = ['text', 'json', 'csv'];
+  if (!formats.includes(flags.format)) throw new UsageError(`--format must be one of ${formats.join(', ')}; got '${flags.format}'`);
+  const filter = parseWhere(flags.where ?? []);
+  const { inputs, options, fileConfig } = scanOptionsFrom(paths, flags);
+  const result = await scanPathsAsync(inputs, { ...options, keepResources: true });
+  const secretKeys = fileConfig.parameters?.['ECS.8']?.secretKeys;
+  const rows = inventoryRows(result.judged ?? [], Array.isArray(secretKeys) ? (secretKeys as string[]) : undefined);
+  const containers = rows.containers.filter(filter);
+  const services = flags.where?.length ? [] : rows.services;
+  writeReport(flags.output, (write) => {
+    if (flags.format === 'json') write(renderInventoryJson(containers, services));
+    else if (flags.format === 'csv') write(renderInventoryCsv(containers));
+    else write(renderInventoryText(containers, services, terminalWidth()));
+  });
+  if (!flags.quiet && result.errors.length) {
+    for (const e of result.errors) process.stderr.write(`ecsguard: ${forTerminal(`${e.file}${e.line ? `:${e.line}${e.column ? `:${e.column}` : ''}` : ''}: ${e.message}`)}\n`);
+  }
+  const nothingRead = result.summary.resources === 0 && result.skipped.length === 0 && result.errors.length > 0;
+  return nothingRead ? EXIT_USAGE : EXIT_OK;
 }
 
 function openOutput(file: string): number {
@@ -141,6 +190,18 @@ function exitCode(result: ScanResult, failOn: ReturnType<typeof parseFailOn>): n
   return failing ? EXIT_FAILED : EXIT_OK;
 }
 
+/** Options every command that reads inputs takes. */
+function addSourceOptions(cmd: Command): Command {
+  return cmd
+    .option('-c, --config <file>', 'configuration file (default: .ecsguard.yml when present)')
+    .option('--all-revisions', 'judge every ACTIVE revision of a family, not only the latest')
+    .option('--max-file-size <size>', 'largest input file read, e.g. 16MiB (default 16MiB)')
+    .option('--parameters <Key=Value,...>', 'CloudFormation parameter values, overriding Defaults (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--parameters-file <file>', 'CloudFormation parameter values from a file: create-stack JSON, deploy "Key=Value" list, or CodePipeline template configuration')
+    .option('--region <region>', 'the region templates deploy to (AWS::Region, AWS::Partition)')
+    .option('--account <id>', 'the account templates deploy to (AWS::AccountId)');
+}
+
 function buildProgram(setExit: (code: number) => void): Command {
   const program = new Command();
   program
@@ -150,7 +211,7 @@ function buildProgram(setExit: (code: number) => void): Command {
     .showHelpAfterError('(run ecsguard --help for usage)')
     .exitOverride();
 
-  program
+  const scan = program
     .command('scan')
     .description('scan files and directories (recursively); no PATH: the current directory; - reads standard input')
     .argument('[path...]', 'files or directories to scan')
@@ -159,16 +220,18 @@ function buildProgram(setExit: (code: number) => void): Command {
     .option('--controls <ids>', 'run exactly these controls, comma-separated (e.g. ECS.20,ECS.21); names retired ones too (ECS.1)')
     .option('--skip-controls <ids>', 'do not run these controls, comma-separated')
     .option('--fail-on <severity>', 'lowest severity of a FAILED finding that makes the exit code 1: low, medium, high, critical, none (default: low)')
-    .option('-c, --config <file>', 'configuration file (default: .ecsguard.yml when present)')
-    .option('--all-revisions', 'judge every ACTIVE revision of a family, not only the latest')
-    .option('--max-file-size <size>', 'largest input file read, e.g. 16MiB (default 16MiB)')
-    .option('--parameters <Key=Value,...>', 'CloudFormation parameter values, overriding Defaults (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
-    .option('--parameters-file <file>', 'CloudFormation parameter values from a file: create-stack JSON, deploy "Key=Value" list, or CodePipeline template configuration')
-    .option('--region <region>', 'the region templates deploy to (AWS::Region, AWS::Partition)')
-    .option('--account <id>', 'the account templates deploy to (AWS::AccountId)')
     .option('-q, --quiet', 'print only failed and unknown findings, and the summary')
-    .option('--no-color', 'no colour, even on a terminal (NO_COLOR does the same)')
-    .action(async (paths: string[], flags: ScanFlags) => setExit(await runScan(paths, flags)));
+    .option('--no-color', 'no colour, even on a terminal (NO_COLOR does the same)');
+  addSourceOptions(scan).action(async (paths: string[], flags: ScanFlags) => setExit(await runScan(paths, flags)));
+
+  const inventory = program
+    .command('inventory')
+    .description('one row per container (user, image, OS, privileged, read-only root, log driver, failing controls) and per service')
+    .argument('[path...]', 'files or directories to read')
+    .addOption(new Option('-f, --format <format>', 'output format: text, json or csv').default('text'))
+    .option('-o, --output <file>', 'write the report to FILE instead of standard output')
+    .option('--where <expr>', 'keep containers matching key=value or key!=value (repeatable, ANDed): user=none, os=windows, privileged=true, failing=ECS.21, image=nginx', (v: string, prev: string[] = []) => [...prev, v]);
+  addSourceOptions(inventory).action(async (paths: string[], flags: InventoryFlags) => setExit(await runInventory(paths, flags)));
 
   program
     .command('explain')

@@ -21,12 +21,26 @@ export interface ScanSummary {
   skipped: number;
 }
 
+/** A judged resource with its findings (kept only when the scan is asked to keep resources). */
+export interface JudgedResource {
+  resource: Resource;
+  findings: Finding[];
+}
+
 /** Everything a scan produced, in the order resources were read. */
 export interface ScanResult {
   findings: Finding[];
   errors: InputError[];
   skipped: Skipped[];
   summary: ScanSummary;
+  /** The judged resources, when {@link ScanSettings.keepResources} is set (for the inventory). */
+  judged?: JudgedResource[];
+}
+
+/** Engine options plus what the scan keeps. */
+export interface ScanSettings extends EngineOptions {
+  /** Keep every judged resource (memory grows with the scan): the inventory needs them. */
+  keepResources?: boolean;
 }
 
 interface Pending {
@@ -38,7 +52,7 @@ interface Pending {
 /** Accumulates a scan. Throws ConfigError from the constructor when `options` are invalid. */
 export class Scan {
   readonly controls: readonly ActiveControl[];
-  private readonly slots: Finding[][] = [];
+  private readonly slots: { findings: Finding[]; resource?: Resource }[] = [];
   private readonly latest = new Map<string, Pending>();
   private readonly skipped: Skipped[] = [];
   private readonly errors: InputError[] = [];
@@ -46,7 +60,7 @@ export class Scan {
   private readonly taskDefinitionOs = new Map<string, string | Unresolved | null>();
   private resources = 0;
 
-  constructor(private readonly options: EngineOptions = {}) {
+  constructor(private readonly options: ScanSettings = {}) {
     this.controls = activeControls(options);
   }
 
@@ -70,7 +84,7 @@ export class Scan {
 
   private judge(resource: Resource): number {
     this.resources++;
-    this.slots.push(evaluateResource(resource, this.controls));
+    this.slots.push({ findings: evaluateResource(resource, this.controls), resource: this.options.keepResources ? resource : undefined });
     return this.slots.length - 1;
   }
 
@@ -102,7 +116,7 @@ export class Scan {
       return;
     }
     // A newer revision replaces the one judged so far.
-    this.slots[seen.slot] = [];
+    this.slots[seen.slot] = { findings: [] };
     this.resources--;
     this.skipped.push({ ...seen.skip, reason: supersededBy(revision) });
     this.latest.set(key, { slot: this.judge(resource), revision, skip: skip(supersededBy(revision)) });
@@ -124,7 +138,7 @@ export class Scan {
       this.judge(os === undefined ? service : { ...service, context: { ...service.context, taskDefinitionOperatingSystemFamily: os } });
     }
     this.deferred.length = 0;
-    const findings = this.slots.flat();
+    const findings = this.slots.flatMap((s) => s.findings);
     const summary: ScanSummary = { resources: this.resources, passed: 0, failed: 0, warning: 0, notAvailable: 0, suppressed: 0, errors: this.errors.length, skipped: this.skipped.length };
     for (const f of findings) {
       if (f.suppressed) summary.suppressed++;
@@ -133,7 +147,9 @@ export class Scan {
       else if (f.status === 'WARNING') summary.warning++;
       else summary.notAvailable++;
     }
-    return { findings, errors: [...this.errors], skipped: [...this.skipped], summary };
+    const result: ScanResult = { findings, errors: [...this.errors], skipped: [...this.skipped], summary };
+    if (this.options.keepResources) result.judged = this.slots.flatMap((s) => (s.resource ? [{ resource: s.resource, findings: s.findings }] : []));
+    return result;
   }
 
   private lookupOs(ref: string): string | Unresolved | null | undefined {
