@@ -17,7 +17,7 @@ import { forTerminal } from '../reporters/terminal.js';
 import { parseParameterList, readParametersFile } from '../sources/cloudformation/parameters.js';
 import { writeJson } from '../reporters/json.js';
 import { renderText } from '../reporters/text.js';
-import { SEVERITY_ORDER } from '../model/index.js';
+import { SEVERITY_ORDER, type InputError } from '../model/index.js';
 import { TOOL } from '../version.js';
 import { renderControlList, renderExplain } from './explain.js';
 import type { ScanResult } from '../engine/scan.js';
@@ -111,9 +111,14 @@ async function runScan(paths: string[], flags: ScanFlags): Promise<number> {
     else write(renderText(result, { color: !toFile && colorWanted(process.stdout, flags.color), quiet: flags.quiet, width: terminalWidth() }));
   });
   if (flags.format !== 'text' && !flags.quiet && result.errors.length) {
-    for (const e of result.errors) process.stderr.write(`ecsguard: ${e.file}${e.line ? `:${e.line}${e.column ? `:${e.column}` : ''}` : ''}: ${e.message}\n`);
+    printErrors(result.errors);
   }
   return exitCode(result, failOn);
+}
+
+/** Input errors on standard error, one a line, `file:line:column: message`. */
+function printErrors(errors: readonly InputError[]): void {
+  for (const e of errors) process.stderr.write(`ecsguard: ${forTerminal(`${e.file}${e.line ? `:${e.line}${e.column ? `:${e.column}` : ''}` : ''}: ${e.message}`)}\n`);
 }
 
 /** The terminal width for text reports: the TTY's, else COLUMNS, else 80. */
@@ -152,7 +157,7 @@ async function runInventory(paths: string[], flags: InventoryFlags): Promise<num
     else write(renderInventoryText(containers, services, terminalWidth()));
   });
   if (!flags.quiet && result.errors.length) {
-    for (const e of result.errors) process.stderr.write(`ecsguard: ${forTerminal(`${e.file}${e.line ? `:${e.line}${e.column ? `:${e.column}` : ''}` : ''}: ${e.message}`)}\n`);
+    printErrors(result.errors);
   }
   const nothingRead = result.summary.resources === 0 && result.skipped.length === 0 && result.errors.length > 0;
   return nothingRead ? EXIT_USAGE : EXIT_OK;
@@ -270,7 +275,7 @@ async function main(argv: string[]): Promise<number> {
       return EXIT_USAGE;
     }
     if (e instanceof UsageError || e instanceof ConfigError) {
-      process.stderr.write(`ecsguard: ${e.message}\n`);
+      process.stderr.write(`ecsguard: ${forTerminal(e.message)}\n`);
       return EXIT_USAGE;
     }
     const err = e as NodeJS.ErrnoException;

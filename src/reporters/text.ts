@@ -7,6 +7,7 @@
 import { createColors } from 'picocolors';
 import type { ScanResult } from '../engine/scan.js';
 import type { Finding, Location } from '../model/index.js';
+import { forTerminal } from './terminal.js';
 
 /** Options of the text report. */
 export interface TextOptions {
@@ -22,8 +23,21 @@ export function formatLocation(loc: Location | null): string {
   return loc ? `${loc.file}:${loc.line}:${loc.column}` : '';
 }
 
-/** Renders the text report. */
-export function renderText(result: ScanResult, options: TextOptions = {}): string {
+/** Every string of `value` passed through {@link forTerminal} (names, reasons and messages come from inputs). */
+function sanitized<T>(value: T): T {
+  if (typeof value === 'string') return forTerminal(value) as T;
+  if (Array.isArray(value)) return value.map(sanitized) as T;
+  if (value && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = sanitized(v);
+    return out as T;
+  }
+  return value;
+}
+
+/** Renders the text report. Text from inputs is escaped so it cannot drive the terminal. */
+export function renderText(raw: ScanResult, options: TextOptions = {}): string {
+  const result: ScanResult = { ...raw, findings: sanitized(raw.findings), errors: sanitized(raw.errors), skipped: sanitized(raw.skipped) };
   const c = createColors(options.color ?? false);
   const width = Math.max(40, options.width ?? 80);
   const lines: string[] = [];
