@@ -40,10 +40,19 @@ function collectInputs(paths: string[]): { files: InputFile[]; errors: InputErro
   return { files, errors };
 }
 
-function addResult(scan: Scan, out: SourceResult | null): void {
+/** Feeds one file's result to the scan, and notes the template parameters it declares. */
+function addResult(scan: Scan, out: SourceResult | null, declared: Set<string>): void {
   if (!out) return;
   for (const e of out.errors) scan.addError(e);
   for (const r of out.resources) scan.add(r);
+  for (const p of out.parameterNames ?? []) declared.add(p);
+}
+
+/** One error per `--parameters` name that no template of the scan declares (a typo would otherwise pass silently). */
+function reportUnusedParameters(scan: Scan, options: ScanOptions, declared: Set<string>): void {
+  for (const name of Object.keys(options.cfnParameters ?? {})) {
+    if (!declared.has(name)) scan.addError({ file: '--parameters', line: null, column: null, message: `${name}: no CloudFormation template in this scan declares a parameter named ${name}` });
+  }
 }
 
 /**
@@ -52,10 +61,12 @@ function addResult(scan: Scan, out: SourceResult | null): void {
  */
 export function scanPaths(paths: string[], options: ScanOptions = {}): ScanResult {
   const scan = new Scan(options);
-  if (paths.includes('-')) addResult(scan, readInput('-', true, options, options.stdin));
+  const declared = new Set<string>();
+  if (paths.includes('-')) addResult(scan, readInput('-', true, options, options.stdin), declared);
   const { files, errors } = collectInputs(paths);
   for (const e of errors) scan.addError(e);
-  for (const f of files) addResult(scan, readInput(f.path, f.explicit, options));
+  for (const f of files) addResult(scan, readInput(f.path, f.explicit, options), declared);
+  reportUnusedParameters(scan, options, declared);
   return scan.result();
 }
 
@@ -65,16 +76,19 @@ export function scanPaths(paths: string[], options: ScanOptions = {}): ScanResul
  */
 export async function scanPathsAsync(paths: string[], options: ScanOptions = {}): Promise<ScanResult> {
   const scan = new Scan(options);
-  if (paths.includes('-')) addResult(scan, readInput('-', true, options, options.stdin));
+  const declared = new Set<string>();
+  if (paths.includes('-')) addResult(scan, readInput('-', true, options, options.stdin), declared);
   const { files, errors } = collectInputs(paths);
   for (const e of errors) scan.addError(e);
   const workers = options.workers ?? (files.filter(isHeavy).length >= 32 ? Math.min(4, availableParallelism()) : 0);
   if (workers <= 0 || files.length === 0) {
-    for (const f of files) addResult(scan, readInput(f.path, f.explicit, options));
+    for (const f of files) addResult(scan, readInput(f.path, f.explicit, options), declared);
+    reportUnusedParameters(scan, options, declared);
     return scan.result();
   }
   const sourceOptions: SourceOptions = { maxFileBytes: options.maxFileBytes, cfnParameters: options.cfnParameters, pseudoParameters: options.pseudoParameters };
-  await readInWorkers(files, sourceOptions, workers, (out) => addResult(scan, out));
+  await readInWorkers(files, sourceOptions, workers, (out) => addResult(scan, out, declared));
+  reportUnusedParameters(scan, options, declared);
   return scan.result();
 }
 
@@ -106,7 +120,7 @@ async function readInWorkers(files: InputFile[], options: SourceOptions, count: 
       if (b.local) {
         for (const f of b.files) onResult(readInput(f.path, f.explicit, options));
       } else if (done.has(emitted)) {
-        for (const r of done.get(emitted) ?? []) onResult(r && { errors: r.errors, resources: r.resources.map(fromTransfer) });
+        for (const r of done.get(emitted) ?? []) onResult(r && { errors: r.errors, resources: r.resources.map(fromTransfer), parameterNames: r.parameterNames });
         done.delete(emitted);
       } else return;
       emitted++;

@@ -5,7 +5,8 @@
  * 2 usage or configuration error, or no input could be read at all.
  */
 import { Command, CommanderError, Option } from 'commander';
-import { closeSync, existsSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { dirname, resolve as resolvePath } from 'node:path';
 import { CONTROLS, controlById } from '../controls/index.js';
 import { ConfigError, parseFailOn } from '../engine/configuration.js';
 import { loadConfigFile, type FileConfig } from '../engine/config-file.js';
@@ -101,6 +102,7 @@ function scanOptionsFrom(paths: string[], flags: ScanFlags): { inputs: string[];
 
 async function runScan(paths: string[], flags: ScanFlags): Promise<number> {
   const formats = ['text', 'json'];
+  flags.format = flags.format.toLowerCase();
   if (!formats.includes(flags.format)) throw new UsageError(`--format must be one of ${formats.join(', ')}; got '${flags.format}'`);
   const { inputs, options, fileConfig } = scanOptionsFrom(paths, flags);
   const failOn = parseFailOn(flags.failOn ?? fileConfig.failOn ?? 'low');
@@ -112,6 +114,9 @@ async function runScan(paths: string[], flags: ScanFlags): Promise<number> {
   });
   if (flags.format !== 'text' && !flags.quiet && result.errors.length) {
     printErrors(result.errors);
+  }
+  if (result.summary.resources === 0 && result.errors.length === 0 && result.skipped.length === 0 && !flags.quiet) {
+    process.stderr.write(`ecsguard: no ECS resources found in ${inputs.join(', ')} (read: task definition JSON, describe-* output, CloudFormation, cdk.out)\n`);
   }
   return exitCode(result, failOn);
 }
@@ -143,6 +148,7 @@ interface InventoryFlags extends ScanFlags {
 
 async function runInventory(paths: string[], flags: InventoryFlags): Promise<number> {
   const formats = ['text', 'json', 'csv'];
+  flags.format = flags.format.toLowerCase();
   if (!formats.includes(flags.format)) throw new UsageError(`--format must be one of ${formats.join(', ')}; got '${flags.format}'`);
   const filter = parseWhere(flags.where ?? []);
   const { inputs, options, fileConfig } = scanOptionsFrom(paths, flags);
@@ -165,6 +171,7 @@ async function runInventory(paths: string[], flags: InventoryFlags): Promise<num
 
 function openOutput(file: string): number {
   try {
+    mkdirSync(dirname(resolvePath(file)), { recursive: true });
     return openSync(file, 'w');
   } catch (e) {
     throw new UsageError(`--output ${file}: cannot write: ${(e as Error).message}`);

@@ -16,6 +16,7 @@ export const ecs01: Control = {
   title: 'Amazon ECS task definitions should have secure networking modes and user definitions',
   severity: 'HIGH',
   resourceTypes: ['AWS::ECS::TaskDefinition'],
+  fields: ['networkMode', 'privileged', 'user'],
   configRule: 'ecs-task-definition-user-for-host-mode-check',
   enabledByDefault: false,
   retired: 'Retired by AWS in March 2026; ECS.4, ECS.17 and ECS.20 cover its ground. Run it with --controls ECS.1.',

@@ -13,6 +13,7 @@ export const ecs02: Control = {
   title: 'ECS services should not have public IP addresses assigned to them automatically',
   severity: 'HIGH',
   resourceTypes: ['AWS::ECS::Service'],
+  fields: ['networkConfiguration', 'awsvpcConfiguration', 'assignPublicIp'],
   configRule: 'ecs-service-assign-public-ip-disabled',
   enabledByDefault: true,
   parameters: {

@@ -13,6 +13,7 @@ export const ecs03: Control = {
   title: "ECS task definitions should not share the host's process namespace",
   severity: 'HIGH',
   resourceTypes: ['AWS::ECS::TaskDefinition'],
+  fields: ['pidMode'],
   configRule: 'ecs-task-definition-pid-mode-check',
   enabledByDefault: true,
   parameters: {},

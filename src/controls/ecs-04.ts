@@ -14,6 +14,7 @@ export const ecs04: Control = {
   title: 'ECS containers should run as non-privileged',
   severity: 'HIGH',
   resourceTypes: ['AWS::ECS::TaskDefinition'],
+  fields: ['privileged'],
   configRule: 'ecs-containers-nonprivileged',
   enabledByDefault: true,
   parameters: {},

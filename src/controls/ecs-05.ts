@@ -15,6 +15,7 @@ export const ecs05: Control = {
   title: 'ECS task definitions should configure containers to be limited to read-only access to root filesystems',
   severity: 'HIGH',
   resourceTypes: ['AWS::ECS::TaskDefinition'],
+  fields: ['readonlyRootFilesystem', 'runtimePlatform', 'operatingSystemFamily'],
   configRule: 'ecs-containers-readonly-access',
   enabledByDefault: true,
   parameters: {},

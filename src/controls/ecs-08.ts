@@ -18,6 +18,7 @@ export const ecs08: Control = {
   title: 'Secrets should not be passed as container environment variables',
   severity: 'HIGH',
   resourceTypes: ['AWS::ECS::TaskDefinition'],
+  fields: ['environment'],
   configRule: 'ecs-no-environment-secrets',
   enabledByDefault: true,
   parameters: {

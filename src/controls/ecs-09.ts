@@ -14,6 +14,7 @@ export const ecs09: Control = {
   title: 'ECS task definitions should have a logging configuration',
   severity: 'HIGH',
   resourceTypes: ['AWS::ECS::TaskDefinition'],
+  fields: ['logConfiguration', 'logDriver'],
   configRule: 'ecs-task-definition-log-configuration',
   enabledByDefault: true,
   parameters: {},

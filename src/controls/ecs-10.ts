@@ -31,6 +31,7 @@ export const ecs10: Control = {
   title: 'ECS Fargate services should run on the latest Fargate platform version',
   severity: 'MEDIUM',
   resourceTypes: ['AWS::ECS::Service'],
+  fields: ['launchType', 'capacityProviderStrategy', 'platformVersion', 'platformFamily', 'taskDefinition'],
   configRule: 'ecs-fargate-latest-platform-version',
   enabledByDefault: true,
   parameters: {

@@ -13,6 +13,7 @@ export const ecs12: Control = {
   title: 'ECS clusters should use Container Insights',
   severity: 'MEDIUM',
   resourceTypes: ['AWS::ECS::Cluster'],
+  fields: ['settings'],
   configRule: 'ecs-container-insights-enabled',
   enabledByDefault: true,
   parameters: {},

@@ -12,6 +12,7 @@ export const ecs13: Control = {
   title: 'ECS services should be tagged',
   severity: 'LOW',
   resourceTypes: ['AWS::ECS::Service'],
+  fields: ['tags'],
   configRule: 'tagged-ecs-service',
   enabledByDefault: true,
   parameters: { requiredTagKeys: REQUIRED_TAG_KEYS },

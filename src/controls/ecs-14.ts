@@ -12,6 +12,7 @@ export const ecs14: Control = {
   title: 'ECS clusters should be tagged',
   severity: 'LOW',
   resourceTypes: ['AWS::ECS::Cluster'],
+  fields: ['tags'],
   configRule: 'tagged-ecs-cluster',
   enabledByDefault: true,
   parameters: { requiredTagKeys: REQUIRED_TAG_KEYS },

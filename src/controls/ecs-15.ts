@@ -12,6 +12,7 @@ export const ecs15: Control = {
   title: 'ECS task definitions should be tagged',
   severity: 'LOW',
   resourceTypes: ['AWS::ECS::TaskDefinition'],
+  fields: ['tags'],
   configRule: 'tagged-ecs-taskdefinition',
   enabledByDefault: true,
   parameters: { requiredTagKeys: REQUIRED_TAG_KEYS },

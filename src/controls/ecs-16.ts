@@ -12,6 +12,7 @@ export const ecs16: Control = {
   title: 'ECS task sets should not automatically assign public IP addresses',
   severity: 'HIGH',
   resourceTypes: ['AWS::ECS::TaskSet'],
+  fields: ['networkConfiguration', 'awsvpcConfiguration', 'assignPublicIp'],
   configRule: 'ecs-taskset-assign-public-ip-disabled',
   enabledByDefault: true,
   parameters: {},

@@ -13,6 +13,7 @@ export const ecs17: Control = {
   title: 'ECS task definitions should not use host network mode',
   severity: 'MEDIUM',
   resourceTypes: ['AWS::ECS::TaskDefinition'],
+  fields: ['networkMode'],
   configRule: 'ecs-task-definition-network-mode-not-host',
   enabledByDefault: true,
   parameters: {},

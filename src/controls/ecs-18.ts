@@ -15,6 +15,7 @@ export const ecs18: Control = {
   title: 'ECS Task Definitions should use in-transit encryption for EFS volumes',
   severity: 'MEDIUM',
   resourceTypes: ['AWS::ECS::TaskDefinition'],
+  fields: ['volumes', 'efsVolumeConfiguration', 'transitEncryption'],
   configRule: 'ecs-task-definition-efs-encryption-enabled',
   enabledByDefault: true,
   parameters: {},

@@ -13,6 +13,7 @@ export const ecs19: Control = {
   title: 'ECS capacity providers should have managed termination protection enabled',
   severity: 'MEDIUM',
   resourceTypes: ['AWS::ECS::CapacityProvider'],
+  fields: ['autoScalingGroupProvider', 'managedTerminationProtection', 'managedScaling'],
   configRule: 'ecs-capacity-provider-termination-check',
   enabledByDefault: true,
   parameters: {

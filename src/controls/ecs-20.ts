@@ -16,6 +16,7 @@ export const ecs20: Control = {
   title: 'ECS Task Definitions should configure non-root users in Linux container definitions',
   severity: 'MEDIUM',
   resourceTypes: ['AWS::ECS::TaskDefinition'],
+  fields: ['user', 'runtimePlatform', 'operatingSystemFamily'],
   configRule: 'ecs-task-definition-linux-user-non-root',
   enabledByDefault: true,
   parameters: {},

@@ -17,6 +17,7 @@ export const ecs21: Control = {
   title: 'ECS Task Definitions should configure non-administrator users in Windows container definitions',
   severity: 'MEDIUM',
   resourceTypes: ['AWS::ECS::TaskDefinition'],
+  fields: ['user', 'runtimePlatform', 'operatingSystemFamily'],
   configRule: 'ecs-task-definition-windows-user-non-admin',
   enabledByDefault: true,
   parameters: {},

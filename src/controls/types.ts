@@ -54,6 +54,11 @@ export interface Control {
   /** Security Hub's severity label. */
   severity: Severity;
   resourceTypes: readonly ResourceType[];
+  /**
+   * The ECS API property names the control reads (`user`, `runtimePlatform` ...): a note about an
+   * assumed value is repeated in the control's findings only when it concerns one of them.
+   */
+  fields: readonly string[];
   /** The AWS Config managed rule the control mirrors. */
   configRule: string;
   /** False for retired controls (ECS.1): they run only when named in `--controls`. */

@@ -11,8 +11,9 @@
  * ```
  */
 import { readFileSync } from 'node:fs';
-import { parseDocument } from 'yaml';
-import { ConfigError, type EngineOptions } from './configuration.js';
+import { LineCounter, parseDocument } from 'yaml';
+import { controlById } from '../controls/index.js';
+import { ConfigError, resolveParams, type EngineOptions } from './configuration.js';
 
 /** What the configuration file sets. */
 export interface FileConfig extends EngineOptions {
@@ -29,11 +30,12 @@ export function loadConfigFile(file: string): FileConfig {
   } catch (e) {
     throw new ConfigError(`${file}: cannot read the configuration file: ${(e as Error).message}`);
   }
-  const doc = parseDocument(text, { prettyErrors: false });
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { prettyErrors: false, lineCounter });
   if (doc.errors.length) {
     const err = doc.errors[0];
-    const line = err.linePos?.[0];
-    throw new ConfigError(`${file}${line ? `:${line.line}:${line.col}` : ''}: invalid YAML: ${err.message.split('\n')[0]}`);
+    const pos = lineCounter.linePos(err.pos[0]);
+    throw new ConfigError(`${file}:${pos.line}:${pos.col}: invalid YAML: ${err.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`);
   }
   const raw: unknown = doc.toJS() ?? {};
   if (typeof raw !== 'object' || Array.isArray(raw) || raw === null) throw new ConfigError(`${file}: the configuration must be a mapping`);
@@ -56,7 +58,16 @@ export function loadConfigFile(file: string): FileConfig {
     if (typeof p !== 'object' || p === null || Array.isArray(p)) throw new ConfigError(`${file}: parameters of ${id} must be a mapping`);
   }
   const failOn = obj['fail-on'];
-  if (failOn !== undefined && typeof failOn !== 'string') throw new ConfigError(`${file}: 'fail-on' must be low, medium, high, critical or none`);
+  if (failOn !== undefined && (typeof failOn !== 'string' || !/^(low|medium|high|critical|none)$/i.test(failOn))) throw new ConfigError(`${file}: 'fail-on' must be low, medium, high, critical or none`);
+  for (const [id, p] of Object.entries((params ?? {}) as Record<string, Record<string, unknown>>)) {
+    const control = controlById(id);
+    if (!control) throw new ConfigError(`${file}: parameters: unknown control '${id}'`);
+    try {
+      resolveParams(control, p);
+    } catch (e) {
+      throw new ConfigError(`${file}: ${(e as Error).message}`);
+    }
+  }
   const allRevisions = obj['all-revisions'];
   if (allRevisions !== undefined && typeof allRevisions !== 'boolean') throw new ConfigError(`${file}: 'all-revisions' must be true or false`);
   return {

@@ -53,6 +53,7 @@ export function activeControls(options: EngineOptions = {}): ActiveControl[] {
     if (!on || skip.has(control)) continue;
     out.push({ control, params: resolveParams(control, options.parameters?.[control.id] ?? findParams(options.parameters, control.id)) });
   }
+  if (out.length === 0) throw new ConfigError('no control left to run: --controls and --skip-controls (or the configuration file) exclude every one');
   return out;
 }
 

@@ -38,9 +38,10 @@ export function evaluateResource(resource: Resource, controls: readonly ActiveCo
 function judgeVariants(control: Control, params: ActiveControl['params'], resource: Resource, variants: NonNullable<Resource['variants']>): Finding | null {
   let worst: Finding | null = null;
   let worstLabel = '';
+  let worstWhy = '';
   const outcomes: string[] = [];
   for (const v of variants) {
-    const r: Resource = { ...resource, properties: v.properties, locate: v.locate, assumptions: v.assumptions, variants: undefined };
+    const r: Resource = { ...resource, properties: v.properties, locate: v.locate, assumptions: v.assumptions, fieldAssumptions: v.fieldAssumptions, variants: undefined };
     const evaluations = control.evaluate(r, params);
     if (evaluations.length === 0) {
       outcomes.push(`when ${v.label}: does not apply`);
@@ -51,13 +52,14 @@ function judgeVariants(control: Control, params: ActiveControl['params'], resour
     if (!worst || RANK[f.status] > RANK[worst.status]) {
       worst = f;
       worstLabel = v.label;
+      worstWhy = v.why ?? '';
     }
   }
   if (!worst) return null;
   const differ = new Set(outcomes.map((o) => o.slice(o.lastIndexOf(': ') + 2))).size > 1;
   if (differ) {
     worst.reason = `when ${worstLabel}: ${worst.reason}`;
-    worst.notes.push(`the template decides this with a condition that cannot be evaluated: ${outcomes.join('; ')}`);
+    worst.notes.push(`the template decides this with a condition that cannot be evaluated${worstWhy ? ` (${worstWhy})` : ''}: ${outcomes.join('; ')}`);
   }
   return worst;
 }
@@ -67,6 +69,9 @@ export function foldEvaluations(control: Control, resource: Resource, evaluation
   let primary = evaluations[0];
   for (const e of evaluations) if (RANK[e.status] > RANK[primary.status]) primary = e;
   const notes: string[] = [...(resource.assumptions ?? [])];
+  for (const a of resource.fieldAssumptions ?? []) {
+    if (!notes.includes(a.note) && concerns(a.path, control, evaluations)) notes.push(a.note);
+  }
   const violations: Violation[] = [];
   for (const e of evaluations) {
     const note = e.data?.note;
@@ -93,6 +98,15 @@ export function foldEvaluations(control: Control, resource: Resource, evaluation
     violations,
     notes,
   };
+}
+
+/** Whether an assumption about the field at `path` bears on this control's verdict. */
+function concerns(path: string, control: Control, evaluations: readonly Evaluation[]): boolean {
+  for (const e of evaluations) {
+    if (e.path !== null && (e.path === path || e.path.startsWith(path + '.') || e.path.startsWith(path + '[') || path.startsWith(e.path + '.') || path.startsWith(e.path + '['))) return true;
+  }
+  for (const segment of path.split(/[.[\]]+/)) if (segment && control.fields.includes(segment)) return true;
+  return false;
 }
 
 function render(control: Control, e: Evaluation): string {

@@ -47,6 +47,12 @@ interface Pending {
   slot: number;
   revision: number;
   skip: Skipped;
+  where: string;
+}
+
+function whereOf(resource: Resource): string {
+  const loc = resource.locate(null);
+  return loc ? `${loc.file}:${loc.line}` : resource.id;
 }
 
 /** Accumulates a scan. Throws ConfigError from the constructor when `options` are invalid. */
@@ -108,18 +114,18 @@ export class Scan {
     const seen = this.latest.get(key);
     const supersededBy = (rev: number) => `revision ${rev} of family '${family}' is in this scan too; Security Hub evaluates only the latest ACTIVE revision (use --all-revisions to judge every one)`;
     if (!seen) {
-      this.latest.set(key, { slot: this.judge(resource), revision, skip: skip(supersededBy(revision)) });
+      this.latest.set(key, { slot: this.judge(resource), revision, skip: skip(supersededBy(revision)), where: whereOf(resource) });
       return;
     }
     if (revision <= seen.revision) {
-      this.skipped.push(skip(revision === seen.revision ? `revision ${revision} of family '${family}' was already read from another input` : supersededBy(seen.revision)));
+      this.skipped.push(skip(revision === seen.revision ? `revision ${revision} of family '${family}' was already read from ${seen.where}; the first one read is judged` : supersededBy(seen.revision)));
       return;
     }
     // A newer revision replaces the one judged so far.
     this.slots[seen.slot] = { findings: [] };
     this.resources--;
     this.skipped.push({ ...seen.skip, reason: supersededBy(revision) });
-    this.latest.set(key, { slot: this.judge(resource), revision, skip: skip(supersededBy(revision)) });
+    this.latest.set(key, { slot: this.judge(resource), revision, skip: skip(supersededBy(revision)), where: whereOf(resource) });
   }
 
   private rememberOs(resource: Resource, td: TaskDefinition): void {

@@ -117,8 +117,13 @@ export interface Resource<T extends ResourceType = ResourceType> {
    * when the resource has no file (live AWS).
    */
   locate(path: string | null): Location | null;
-  /** Assumptions the source made (a parameter default it used); repeated in every finding. */
+  /** Notes about the whole resource (created only under an undecidable condition ...); in every finding. */
   assumptions?: string[];
+  /**
+   * Assumptions the source made for one field (a parameter Default used for `containerDefinitions[0].user`);
+   * a finding repeats only those about fields its control reads.
+   */
+  fieldAssumptions?: FieldAssumption[];
   context?: ResourceContext;
   /** The CDK construct path (`aws:cdk:path` metadata), for resources synthesised by the AWS CDK. */
   cdkPath?: string;
@@ -134,9 +139,18 @@ export interface Resource<T extends ResourceType = ResourceType> {
 export interface ResourceVariant {
   /** The condition values, e.g. `condition UseRoot is true`. */
   label: string;
+  /** Why those conditions could not be decided, e.g. `Ref to parameter Mode, which has no Default ...`. */
+  why?: string;
   properties: ResourceProperties[ResourceType];
   locate(path: string | null): Location | null;
   assumptions?: string[];
+  fieldAssumptions?: FieldAssumption[];
+}
+
+/** An assumption behind one field's value: its ECS API path and a note for humans. */
+export interface FieldAssumption {
+  path: string;
+  note: string;
 }
 
 /** A piece of input that could not be read or judged: reported, never dropped. */

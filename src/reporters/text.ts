@@ -122,15 +122,16 @@ function shortType(type: string): string {
   return type.replace('AWS::ECS::', '');
 }
 
-/** The closing summary line: counts that are zero are left out, except failed, passed and errors. */
+/** The closing summary line: resources judged, then finding counts (zero counts left out, except failed and passed). */
 export function summaryLine(result: ScanResult, c = createColors(false)): string {
   const s = result.summary;
-  const parts = [(s.failed ? c.red : c.green)(`${s.failed} failed`), `${s.passed} passed`];
-  if (s.notAvailable) parts.push(c.yellow(`${s.notAvailable} not available`));
-  if (s.suppressed) parts.push(`${s.suppressed} suppressed`);
+  const findings = [(s.failed ? c.red : c.green)(`${s.failed} failed`), `${s.passed} passed`];
+  if (s.notAvailable) findings.push(c.yellow(`${s.notAvailable} not available`));
+  if (s.suppressed) findings.push(`${s.suppressed} suppressed`);
+  const parts = [`${s.resources} resource${s.resources === 1 ? '' : 's'}`, `findings: ${findings.join(', ')}`];
   if (s.skipped) parts.push(`${s.skipped} not judged`);
   parts.push((s.errors ? c.red : (x: string) => x)(`${s.errors} input error${s.errors === 1 ? '' : 's'}`));
-  return `${s.resources} resource${s.resources === 1 ? '' : 's'}: ${parts.join(', ')}`;
+  return parts.join('; ');
 }
 
 /** Word-wraps `text` to `width` columns; words longer than the width are cut. */

@@ -4,9 +4,10 @@
  * directory and reported when named explicitly (../shared/spec/cli-and-output.md,
  * "Format detection").
  */
-import { extname, sep } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, dirname, extname, join, sep } from 'node:path';
 import type { InputError, Resource } from '../model/index.js';
-import { jsonSyntaxError } from './json-tree.js';
+import { jsonSyntaxError, JsonLocator } from './json-tree.js';
 import { decodeText, DEFAULT_MAX_FILE_BYTES, readTextFile, type TextRead } from './text.js';
 import { looksLikeTaskDefinitionJson, readTaskDefinitionJson } from './taskdef-json/index.js';
 import { looksLikeDescribeOutput, readDescribeOutput } from './taskdef-json/describe-outputs.js';
@@ -16,6 +17,8 @@ import { looksLikeTemplate, mayBeTemplateText, readCloudFormation } from './clou
 export interface SourceResult {
   resources: Resource[];
   errors: InputError[];
+  /** Parameters the template declares (CloudFormation), so unknown `--parameters` names can be reported once per scan. */
+  parameterNames?: string[];
 }
 
 /** Options every source honours. */
@@ -65,6 +68,9 @@ export function readText(file: string, text: string, explicit: boolean, options:
     try {
       value = JSON.parse(text);
     } catch {
+      // A broken JSON file found by walking (a tsconfig.json with comments ...) is reported only
+      // when it looks like something ecsguard reads; named explicitly, it always is.
+      if (!explicit && !/containerDefinitions|taskDefinition|AWSTemplateFormatVersion|"AWS::|"(services|clusters|taskSets|capacityProviders)"/.test(text)) return null;
       if (ext === '.json' || explicit) {
         // A YAML template may start with '{' only when written as flow YAML; try it as a template.
         if (ext !== '.json' && mayBeTemplateText(text)) return cloudFormation(file, text, explicit, options);
@@ -76,18 +82,59 @@ export function readText(file: string, text: string, explicit: boolean, options:
     if (looksLikeTaskDefinitionJson(value)) return readTaskDefinitionJson(file, text, value);
     if (looksLikeTemplate(value)) return cloudFormation(file, text, explicit, options);
     if (looksLikeDescribeOutput(value)) return readDescribeOutput(file, text, value);
-    if (isCdkManifest(value)) return explicit ? { resources: [], errors: [] } : null;
+    if (isCdkManifest(value)) return { resources: [], errors: checkCdkManifest(file, text, value) };
     return explicit ? { resources: [], errors: [notRecognised(file)] } : null;
   }
   if (!explicit && !mayBeTemplateText(text)) return null;
   return cloudFormation(file, text, explicit, options);
 }
 
+/** A CDK manifest's stacks and nested assemblies must exist beside it: a missing template is an error, not an empty scan. */
+function checkCdkManifest(file: string, text: string, value: unknown): InputError[] {
+  const errors: InputError[] = [];
+  const artifacts = (value as { artifacts?: unknown }).artifacts;
+  if (!artifacts || typeof artifacts !== 'object') return errors;
+  const locator = new JsonLocator(text, file);
+  for (const [name, a] of Object.entries(artifacts as Record<string, unknown>)) {
+    const art = a as { type?: unknown; properties?: { templateFile?: unknown; directoryName?: unknown } };
+    let wanted: string | null = null;
+    let key = '';
+    if (art?.type === 'aws:cloudformation:stack' && typeof art.properties?.templateFile === 'string') { wanted = art.properties.templateFile; key = 'templateFile'; }
+    else if (art?.type === 'cdk:cloud-assembly' && typeof art.properties?.directoryName === 'string') { wanted = join(art.properties.directoryName, 'manifest.json'); key = 'directoryName'; }
+    if (wanted === null || existsSync(join(dirname(file), wanted))) continue;
+    const loc = locator.locate(['artifacts', name, 'properties', key]);
+    errors.push({ file, line: loc.line, column: loc.column, message: `${name}: ${wanted} is missing from the cloud assembly; run cdk synth again` });
+  }
+  return errors;
+}
+
+const manifestCache = new Map<string, Record<string, Record<string, string>>>();
+
+/** Stack tags from the `manifest.json` beside a CDK template (CloudFormation propagates them to the stack's resources). */
+function cdkStackTags(file: string): Record<string, string> | undefined {
+  const dir = dirname(file);
+  let byTemplate = manifestCache.get(dir);
+  if (!byTemplate) {
+    byTemplate = {};
+    try {
+      const m = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as { artifacts?: Record<string, { type?: string; properties?: { templateFile?: string; tags?: Record<string, string> } }> };
+      for (const a of Object.values(m.artifacts ?? {})) {
+        const t = a?.properties;
+        if (a?.type === 'aws:cloudformation:stack' && typeof t?.templateFile === 'string' && t.tags && typeof t.tags === 'object') byTemplate[t.templateFile] = t.tags;
+      }
+    } catch {
+      // No manifest, or not readable: no stack tags.
+    }
+    manifestCache.set(dir, byTemplate);
+  }
+  return byTemplate[basename(file)];
+}
+
 function cloudFormation(file: string, text: string, explicit: boolean, options: SourceOptions): SourceResult | null {
   const cdk = file.split(sep).includes('cdk.out') || file.includes('cdk.out/') || text.includes('aws:cdk:path');
-  const out = readCloudFormation(file, text, { parameters: options.cfnParameters, pseudo: options.pseudoParameters, format: cdk ? 'cdk' : undefined }, explicit);
+  const out = readCloudFormation(file, text, { parameters: options.cfnParameters, pseudo: options.pseudoParameters, format: cdk ? 'cdk' : undefined, stackTags: cdk ? cdkStackTags(file) : undefined }, explicit);
   if (!out.isTemplate) return explicit ? { resources: [], errors: [...out.errors, notRecognised(file)] } : null;
-  return { resources: out.resources, errors: out.errors };
+  return { resources: out.resources, errors: out.errors, parameterNames: out.parameterNames };
 }
 
 function notRecognised(file: string): InputError {

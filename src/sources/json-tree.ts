@@ -3,7 +3,7 @@
  * from the fast native `JSON.parse`; the syntax tree that gives line and column is built only
  * when a location is asked for.
  */
-import { parseTree, printParseErrorCode, findNodeAtLocation, type Node, type ParseError } from 'jsonc-parser';
+import { parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
 import { LineIndex } from './text.js';
 import type { Location } from '../model/index.js';
 
@@ -54,6 +54,18 @@ function describeParseError(e: ParseError): string {
   return what[code] ?? code;
 }
 
+/** The child of an object (by key, the last of duplicates) or an array (by index). */
+function childOf(node: Node, seg: Segment): Node | undefined {
+  if (node.type === 'array' && typeof seg === 'number') return node.children?.[seg];
+  if (node.type !== 'object') return undefined;
+  const props = node.children ?? [];
+  for (let i = props.length - 1; i >= 0; i--) {
+    const k = props[i].children?.[0];
+    if (k && k.value === seg) return props[i].children?.[1];
+  }
+  return undefined;
+}
+
 /** Locates paths in one JSON file; the tree is built on first use. */
 export class JsonLocator {
   private root: Node | undefined | null = null;
@@ -74,16 +86,43 @@ export class JsonLocator {
   locate(segments: Segment[]): Location {
     const root = this.tree();
     if (!root) return { file: this.file, line: 1, column: 1 };
-    let n = segments.length;
-    let node: Node | undefined;
-    while (n >= 0) {
-      node = n === 0 ? root : findNodeAtLocation(root, segments.slice(0, n));
-      if (node) break;
-      n--;
+    // Walk down as far as the path exists; with duplicate keys the last one wins, as in JSON.parse.
+    let node: Node = root;
+    for (const seg of segments) {
+      const next = childOf(node, seg);
+      if (!next) break;
+      node = next;
     }
     const target = node && node.parent?.type === 'property' && node.parent.children?.[1] === node ? node.parent : node;
     const pos = this.index.position(target?.offset ?? 0);
     return { file: this.file, ...pos };
+  }
+
+  /** Keys that appear twice in one object: `JSON.parse` keeps the last, which is what is judged. */
+  duplicateKeys(): { key: string; line: number; column: number }[] {
+    const root = this.tree();
+    const out: { key: string; line: number; column: number }[] = [];
+    const visit = (n: Node) => {
+      const children = n.children;
+      if (!children) return;
+      if (n.type === 'object') {
+        for (let i = 1; i < children.length; i++) {
+          const k = children[i].children?.[0];
+          if (!k) continue;
+          for (let j = 0; j < i; j++) {
+            if (children[j].children?.[0]?.value === k.value) {
+              out.push({ key: String(k.value), ...this.index.position(k.offset) });
+              break;
+            }
+          }
+        }
+        for (const p of children) if (p.children?.[1]) visit(p.children[1]);
+      } else if (n.type === 'array') {
+        for (const c of children) visit(c);
+      }
+    };
+    if (root) visit(root);
+    return out;
   }
 
   /** 1-based position of a character offset. */

@@ -17,14 +17,14 @@ export interface WorkRequest {
 /** What a batch gave: one entry per file, null for a walked file in no known format. */
 export interface WorkResult {
   id: number;
-  results: ({ resources: TransferredResource[]; errors: InputError[] } | null)[];
+  results: ({ resources: TransferredResource[]; errors: InputError[]; parameterNames?: string[] } | null)[];
 }
 
 parentPort?.on('message', (req: WorkRequest) => {
   const results: WorkResult['results'] = req.files.map((f) => {
     try {
       const out = readInput(f.path, f.explicit, req.options);
-      return out && { resources: out.resources.map(toTransfer), errors: out.errors };
+      return out && { resources: out.resources.map(toTransfer), errors: out.errors, parameterNames: out.parameterNames };
     } catch (e) {
       return { resources: [], errors: [{ file: f.path, line: null, column: null, message: `internal error while reading: ${(e as Error).message}` }] };
     }

@@ -4,7 +4,7 @@
  * shape so the controls run unchanged; intrinsics are evaluated as far as the template allows
  * (see intrinsics.ts). A condition that cannot be decided yields one reading per branch.
  */
-import type { InputError, Location, Resource, ResourceType, ResourceVariant, SourceFormat } from '../../model/index.js';
+import type { FieldAssumption, InputError, Location, Resource, ResourceType, ResourceVariant, SourceFormat } from '../../model/index.js';
 import { isUnresolved } from '../../model/index.js';
 import { operatingSystemOf } from '../../model/task-definition.js';
 import type { TaskDefinition } from '@aws-sdk/client-ecs';
@@ -32,6 +32,8 @@ export interface CloudFormationOptions {
   /** Pseudo parameter values, e.g. `{ 'AWS::Region': 'eu-west-1' }`. */
   pseudo?: Readonly<Record<string, string>>;
   format?: SourceFormat;
+  /** Tags of the stack (a CDK manifest's `tags`): CloudFormation adds them to every resource that takes tags. */
+  stackTags?: Readonly<Record<string, string>>;
 }
 
 /** True when a parsed JSON/YAML value looks like a CloudFormation template. */
@@ -53,7 +55,7 @@ export function mayBeTemplateText(text: string): boolean {
  * Reads the ECS resources of one template. Never throws on bad content: problems become errors
  * with line and column, unknown values `Unresolved` markers.
  */
-export function readCloudFormation(file: string, text: string, options: CloudFormationOptions = {}, explicit = true): { resources: Resource[]; errors: InputError[]; isTemplate: boolean } {
+export function readCloudFormation(file: string, text: string, options: CloudFormationOptions = {}, explicit = true): { resources: Resource[]; errors: InputError[]; isTemplate: boolean; parameterNames?: string[] } {
   const errors: InputError[] = [];
   const { root, problems } = parseTemplate(text);
   for (const p of problems) errors.push({ file, line: p.line, column: p.column, message: p.message });
@@ -82,9 +84,6 @@ export function readCloudFormation(file: string, text: string, options: CloudFor
       errors.push({ file, line: pos.line, column: pos.column, message });
     },
   };
-  for (const name of Object.keys(scope.overrides)) {
-    if (!scope.parameters.has(name)) errors.push({ file, line: null, column: null, message: `--parameters ${name}: the template has no parameter named ${name}` });
-  }
   const format = options.format ?? (text.trimStart().startsWith('{') ? 'cfn-json' : 'cfn-yaml');
   const resources: Resource[] = [];
   const serviceTaskDefs = new Map<Resource, string>();
@@ -127,6 +126,7 @@ export function readCloudFormation(file: string, text: string, options: CloudFor
       }
       return locationOf(propsEntry ? propsEntry.keyPos : e.keyPos);
     };
+    if (options.stackTags) for (const r of readings) addStackTags(r, options.stackTags, file);
     const nameValue = (first.properties as Record<string, unknown>)[spec.nameKey];
     const resource: Resource = {
       type: spec.type,
@@ -135,11 +135,12 @@ export function readCloudFormation(file: string, text: string, options: CloudFor
       properties: first.properties as Resource['properties'],
       origin: { kind: 'file', file, format },
       locate: locateIn(first.positions),
-      assumptions: [...notes, ...first.assumptions],
+      assumptions: notes,
+      fieldAssumptions: first.assumed,
     };
     if (cdkPath) resource.cdkPath = cdkPath;
     if (readings.length > 1) {
-      resource.variants = readings.map((r): ResourceVariant => ({ label: r.label, properties: r.properties as ResourceVariant['properties'], locate: locateIn(r.positions), assumptions: [...notes, ...r.assumptions] }));
+      resource.variants = readings.map((r): ResourceVariant => ({ label: r.label, why: r.why, properties: r.properties as ResourceVariant['properties'], locate: locateIn(r.positions), assumptions: notes, fieldAssumptions: r.assumed }));
     }
     if (spec.type === 'AWS::ECS::Service') {
       const td = get(propsEntry?.value, 'TaskDefinition');
@@ -158,7 +159,19 @@ export function readCloudFormation(file: string, text: string, options: CloudFor
     const family = (td.properties as TaskDefinition).runtimePlatform?.operatingSystemFamily;
     service.context = { ...service.context, taskDefinitionOperatingSystemFamily: isUnresolved(os) ? os : os === 'UNSET' ? null : (family as string) };
   }
-  return { resources, errors, isTemplate: true };
+  return { resources, errors, isTemplate: true, parameterNames: [...scope.parameters.keys()] };
+}
+
+/** Adds stack tags the resource does not set itself (a resource's own tag with the same key wins). */
+function addStackTags(r: Reading, stackTags: Readonly<Record<string, string>>, file: string): void {
+  const own: unknown = r.properties.tags;
+  if (own !== undefined && !Array.isArray(own)) return;
+  const list = (own as { key?: unknown; value?: unknown }[] | undefined) ?? [];
+  const have = new Set(list.map((t) => t?.key));
+  const extra = Object.entries(stackTags).filter(([k]) => !have.has(k)).map(([key, value]) => ({ key, value: String(value) }));
+  if (extra.length === 0) return;
+  r.properties.tags = [...list, ...extra];
+  r.assumed.push({ path: 'tags', note: `includes the stack tags ${extra.map((t) => t.key).join(', ')} from the manifest.json beside ${file} (CloudFormation adds stack tags to the stack's resources)` });
 }
 
 function nodeEntries(node: CNode | undefined) {
@@ -169,7 +182,9 @@ interface Reading {
   label: string;
   properties: Record<string, unknown>;
   positions: PositionMap;
-  assumptions: string[];
+  /** Why the conditions of `label` could not be decided. */
+  why: string;
+  assumed: FieldAssumption[];
 }
 
 /**
@@ -179,6 +194,7 @@ interface Reading {
 function readResource(props: CNode | undefined, schema: Schema, scope: TemplateScope, file: string, errors: InputError[]): Reading[] {
   const readings: Reading[] = [];
   const typeErrors = new Set<string>();
+  const undecidedWhy = new Map<string, string>();
   const run = (assignment: Map<string, boolean>) => {
     const pass: Pass = newPass(assignment);
     const positions: PositionMap = new Map();
@@ -195,6 +211,7 @@ function readResource(props: CNode | undefined, schema: Schema, scope: TemplateS
     } else {
       properties = raw as Record<string, unknown>;
     }
+    for (const [c, why] of pass.undecided) if (!undecidedWhy.has(c)) undecidedWhy.set(c, why);
     const newOnes = [...pass.undecided.keys()].filter((c) => !assignment.has(c));
     if (newOnes.length > 0 && readings.length + 2 <= MAX_VARIANTS && assignment.size < 4) {
       run(new Map(assignment).set(newOnes[0], true));
@@ -210,7 +227,8 @@ function readResource(props: CNode | undefined, schema: Schema, scope: TemplateS
       errors.push({ file, line: pos?.line ?? null, column: pos?.column ?? null, message: p.message });
     }
     const label = [...assignment].map(([c, v]) => `condition ${c} is ${v}`).join(' and ');
-    readings.push({ label, properties, positions, assumptions: [...pass.assumptions] });
+    const why = [...assignment.keys()].map((c) => `condition ${c}: ${undecidedWhy.get(c) ?? 'unknown'}`).join('; ');
+    readings.push({ label, why, properties, positions, assumed: pass.assumed });
   };
   run(new Map());
   return readings;

@@ -7,7 +7,7 @@
  * Behaviour follows the CloudFormation intrinsic function reference
  * (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/intrinsic-function-reference.html).
  */
-import { isUnresolved, unresolved, type Unresolved } from '../../model/index.js';
+import { isUnresolved, unresolved, type FieldAssumption, type Unresolved } from '../../model/index.js';
 import { entry, get, type CNode, type CScalar, type Pos } from './nodes.js';
 
 /** The value `AWS::NoValue` stands for: the property is absent. */
@@ -34,15 +34,17 @@ export interface Pass {
   assignment: ReadonlyMap<string, boolean>;
   /** Conditions met in `Fn::If` that could not be decided and are not in `assignment`. */
   undecided: Map<string, string>;
-  /** Defaults assumed, said in every finding of the resource. */
-  assumptions: Set<string>;
+  /** Defaults assumed, by the API path of the property being evaluated when they were. */
+  assumed: FieldAssumption[];
+  /** The API path being evaluated (set by the normaliser), where an assumption is recorded. */
+  currentPath: string;
 }
 
 const MAX_DEPTH = 64;
 
 /** A pass with nothing fixed. */
 export function newPass(assignment: ReadonlyMap<string, boolean> = new Map()): Pass {
-  return { assignment, undecided: new Map(), assumptions: new Set() };
+  return { assignment, undecided: new Map(), assumed: [], currentPath: '' };
 }
 
 const scalar = (pos: Pos, value: string | number | boolean | null): CScalar => ({ kind: 'scalar', pos, value });
@@ -156,6 +158,7 @@ export function toValue(node: CNode, scope: TemplateScope, pass: Pass, depth = 0
       }
       case 'Fn::GetAtt': {
         const parts = fn.arg.kind === 'seq' ? fn.arg.items.map((i) => scalarString(i) ?? '?') : [scalarString(fn.arg) ?? '?'];
+        if (!scope.resources.has(parts[0])) scope.problem(node.pos, `Fn::GetAtt names '${parts[0]}', which is not a resource of this template`);
         return unresolved(`Fn::GetAtt ${parts.join('.')} is known only after deployment`);
       }
       case 'Fn::ImportValue': {
@@ -217,20 +220,38 @@ function evalRef(arg: CNode, pos: Pos, scope: TemplateScope, pass: Pass): CNode 
   if (name.startsWith('AWS::')) {
     const given = scope.pseudo[name];
     if (given !== undefined) return scalar(pos, given);
-    return unresolved(`${name} is known only at deployment`);
+    const flag = name === 'AWS::Region' || name === 'AWS::Partition' ? '; pass --region' : name === 'AWS::AccountId' ? '; pass --account' : '';
+    return unresolved(`${name} is known only at deployment${flag}`);
   }
   const param = scope.parameters.get(name);
   if (param) {
     const type = scalarString(get(param, 'Type') ?? scalar(pos, null)) ?? 'String';
     const noEchoNode = get(param, 'NoEcho');
     const noEcho = noEchoNode?.kind === 'scalar' && /^true$/i.test(String(noEchoNode.value));
-    const toNode = (value: string): CNode => (type.startsWith('List<') || type === 'CommaDelimitedList' ? { kind: 'seq', pos, items: value.split(',').map((s) => scalar(pos, s.trim())) } : scalar(pos, value));
-    if (Object.prototype.hasOwnProperty.call(scope.overrides, name)) return toNode(scope.overrides[name]);
+    const given = Object.prototype.hasOwnProperty.call(scope.overrides, name) ? scope.overrides[name] : undefined;
     const def = get(param, 'Default');
+    // An SSM parameter type holds the *name* of a Parameter Store parameter; its value is read at deployment.
+    if (type.startsWith('AWS::SSM::Parameter::Value<')) {
+      const ssmName = given ?? (def?.kind === 'scalar' ? String(def.value) : null);
+      return unresolved(`parameter ${name} (${type}) is read from SSM Parameter Store at deployment${ssmName ? ` (parameter '${ssmName}')` : ''}`);
+    }
+    const toNode = (value: string): CNode => (type.startsWith('List<') || type === 'CommaDelimitedList' ? { kind: 'seq', pos, items: value.split(',').map((s) => scalar(pos, s.trim())) } : scalar(pos, value));
+    const allowed = get(param, 'AllowedValues');
+    const checkAllowed = (value: string): Unresolved | null => {
+      if (!allowed || allowed.kind !== 'seq') return null;
+      if (allowed.items.some((i) => i.kind === 'scalar' && String(i.value) === value)) return null;
+      const shown = noEcho ? 'its value' : `'${value}'`;
+      scope.problem(get(param, 'AllowedValues') ? allowed.pos : pos, `parameter ${name}: ${shown} is not one of its AllowedValues; CloudFormation would reject it`);
+      return unresolved(`parameter ${name}'s value is not one of its AllowedValues`);
+    };
+    if (given !== undefined) return checkAllowed(given) ?? toNode(given);
     if (def !== undefined) {
       const v = def.kind === 'scalar' ? def.value : null;
       if (v === null && def.kind === 'scalar') return unresolved(`Ref to parameter ${name}, whose Default is empty`);
-      pass.assumptions.add(noEcho ? `assumed parameter ${name}'s Default (NoEcho: value not shown); pass --parameters ${name}=... to judge another value` : `assumed parameter ${name}'s Default '${def.kind === 'scalar' ? String(v) : '...'}'; pass --parameters ${name}=... to judge another value`);
+      const bad = def.kind === 'scalar' ? checkAllowed(String(v)) : null;
+      if (bad) return bad;
+      const note = noEcho ? `assumed parameter ${name}'s Default (NoEcho: value not shown); pass --parameters ${name}=... to judge another value` : `assumed parameter ${name}'s Default '${def.kind === 'scalar' ? String(v) : '...'}'; pass --parameters ${name}=... to judge another value`;
+      if (!pass.assumed.some((a) => a.path === pass.currentPath && a.note === note)) pass.assumed.push({ path: pass.currentPath, note });
       return def.kind === 'scalar' ? toNode(String(v)) : def;
     }
     return unresolved(`Ref to parameter ${name}, which has no Default; pass --parameters ${name}=VALUE`);

@@ -57,9 +57,13 @@ export function parseTemplate(text: string): { root: CNode | null; problems: Par
     const p = lineCounter.linePos(offset);
     return { line: p.line, column: p.col };
   };
+  let fatalSeen = false;
   for (const e of doc.errors) {
     const pos = at(e.pos[0]);
     const fatal = e.code !== 'DUPLICATE_KEY';
+    // After the first syntax error the parser's further complaints are mostly its consequences.
+    if (fatal && fatalSeen) continue;
+    fatalSeen ||= fatal;
     const message = e.code === 'DUPLICATE_KEY' ? 'duplicate key in a mapping: CloudFormation rejects the template; the last value is used here' : `YAML syntax error: ${e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`;
     problems.push({ ...pos, message, fatal });
   }

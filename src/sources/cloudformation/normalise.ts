@@ -5,7 +5,7 @@
  * dropped, and the position of every property kept by its API path.
  * Property names follow the CloudFormation resource specification for AWS::ECS::*.
  */
-import { isUnresolved, type Unresolved } from '../../model/index.js';
+import { isUnresolved, unresolved, type Unresolved } from '../../model/index.js';
 import type { CNode, Pos } from './nodes.js';
 import { evalNode, NO_VALUE, type Pass, type TemplateScope } from './intrinsics.js';
 
@@ -37,11 +37,16 @@ export function apiName(key: string): string {
  * `AWS::NoValue`, or an `Unresolved`.
  */
 export function normalise(node: CNode, path: string, positions: PositionMap, scope: TemplateScope, pass: Pass, opaque = false): unknown {
+  pass.currentPath = path;
   const v = evalNode(node, scope, pass);
   if (v === NO_VALUE) return undefined;
   if (isUnresolved(v)) return v as Unresolved;
   if (!positions.has(path)) positions.set(path, v.pos);
-  if (v.kind === 'scalar') return v.value;
+  if (v.kind === 'scalar') {
+    // A dynamic reference is replaced by CloudFormation at deployment with a value from SSM or Secrets Manager.
+    if (typeof v.value === 'string' && v.value.includes('{{resolve:')) return unresolved(`'${v.value.length > 60 ? v.value.slice(0, 57) + '...' : v.value}' is a dynamic reference, resolved at deployment`);
+    return v.value;
+  }
   if (v.kind === 'seq') {
     const out: unknown[] = [];
     for (const item of v.items) {

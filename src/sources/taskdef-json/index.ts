@@ -42,6 +42,9 @@ export function readTaskDefinitionJson(file: string, text: string, value: unknow
   const locator = new JsonLocator(text, file);
   const resources: Resource[] = [];
   const errors: InputError[] = [];
+  for (const d of locator.duplicateKeys()) {
+    errors.push({ file, line: d.line, column: d.column, message: `duplicate key '${d.key}' in one object: the last one is used (the AWS CLI would do the same); remove the other` });
+  }
   const items: { value: unknown; prefix: Segment[] }[] = Array.isArray(value)
     ? value.map((v, i) => ({ value: v, prefix: [i] }))
     : [{ value, prefix: [] }];
