@@ -43,6 +43,7 @@ function collectInputs(paths: string[]): { files: InputFile[]; errors: InputErro
 /** Feeds one file's result to the scan, and notes the template parameters it declares. */
 function addResult(scan: Scan, out: SourceResult | null, declared: Set<string>): void {
   if (!out) return;
+  if (out.resources.length > 0 || out.errors.length === 0) scan.noteInputRead();
   for (const e of out.errors) scan.addError(e);
   for (const r of out.resources) scan.add(r);
   for (const p of out.parameterNames ?? []) declared.add(p);

@@ -5,7 +5,8 @@
  * 2 usage or configuration error, or no input could be read at all.
  */
 import { Command, CommanderError, Option } from 'commander';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { readStdin } from '../sources/text.js';
 import { dirname, resolve as resolvePath } from 'node:path';
 import { CONTROLS, controlById } from '../controls/index.js';
 import { ConfigError, parseFailOn } from '../engine/configuration.js';
@@ -74,7 +75,13 @@ function scanOptionsFrom(paths: string[], flags: ScanFlags): { inputs: string[];
   const configPath = flags.config ?? (existsSync('.ecsguard.yml') ? '.ecsguard.yml' : undefined);
   if (configPath) fileConfig = loadConfigFile(configPath);
   const inputs = paths.length ? paths : ['.'];
-  const stdin = inputs.includes('-') ? readFileSync(0) : undefined;
+  const maxFileBytes = flags.maxFileSize ? parseSize(flags.maxFileSize) : undefined;
+  let stdin: Buffer | undefined;
+  if (inputs.includes('-')) {
+    const read = readStdin(maxFileBytes);
+    if (!read.ok) throw new UsageError(`-: ${read.message}`);
+    stdin = read.bytes;
+  }
   const cfnParameters: Record<string, string> = {};
   if (flags.parametersFile) Object.assign(cfnParameters, readParametersFile(flags.parametersFile));
   for (const p of flags.parameters ?? []) Object.assign(cfnParameters, parseParameterList(p));
@@ -94,7 +101,7 @@ function scanOptionsFrom(paths: string[], flags: ScanFlags): { inputs: string[];
     skipControls: splitList(flags.skipControls) ?? fileConfig.skipControls,
     parameters: fileConfig.parameters,
     allRevisions: flags.allRevisions ?? fileConfig.allRevisions,
-    maxFileBytes: flags.maxFileSize ? parseSize(flags.maxFileSize) : undefined,
+    maxFileBytes,
     stdin,
   };
   return { inputs, options, fileConfig };
@@ -165,8 +172,7 @@ async function runInventory(paths: string[], flags: InventoryFlags): Promise<num
   if (!flags.quiet && result.errors.length) {
     printErrors(result.errors);
   }
-  const nothingRead = result.summary.resources === 0 && result.skipped.length === 0 && result.errors.length > 0;
-  return nothingRead ? EXIT_USAGE : EXIT_OK;
+  return nothingRead(result) ? EXIT_USAGE : EXIT_OK;
 }
 
 function openOutput(file: string): number {
@@ -193,9 +199,13 @@ function writeAll(fd: number, chunk: string): void {
   }
 }
 
+/** Exit 2's second case: there were inputs, and not one of them could be read. */
+function nothingRead(result: ScanResult): boolean {
+  return result.summary.inputsRead === 0 && result.errors.length > 0;
+}
+
 function exitCode(result: ScanResult, failOn: ReturnType<typeof parseFailOn>): number {
-  const nothingRead = result.summary.resources === 0 && result.skipped.length === 0 && result.errors.length > 0;
-  if (nothingRead) return EXIT_USAGE;
+  if (nothingRead(result)) return EXIT_USAGE;
   if (failOn === 'NONE') return EXIT_OK;
   const gate = SEVERITY_ORDER.indexOf(failOn);
   const failing = result.findings.some((f) => f.status === 'FAILED' && !f.suppressed && SEVERITY_ORDER.indexOf(f.severity) >= gate);

@@ -4,7 +4,7 @@
  */
 import { renderMessage } from '../controls/types.js';
 import type { Control } from '../controls/types.js';
-import type { ComplianceStatus, Evaluation, Finding, Resource, Violation } from '../model/index.js';
+import { isUnresolved, type ComplianceStatus, type Evaluation, type Finding, type Resource, type Violation } from '../model/index.js';
 import type { ActiveControl } from './configuration.js';
 
 const RANK: Record<ComplianceStatus, number> = { FAILED: 3, NOT_AVAILABLE: 2, WARNING: 1, PASSED: 0 };
@@ -17,8 +17,14 @@ const RANK: Record<ComplianceStatus, number> = { FAILED: 3, NOT_AVAILABLE: 2, WA
  */
 export function evaluateResource(resource: Resource, controls: readonly ActiveControl[]): Finding[] {
   const findings: Finding[] = [];
+  const whole: unknown = resource.properties;
   for (const { control, params } of controls) {
     if (!control.resourceTypes.includes(resource.type)) continue;
+    if (isUnresolved(whole)) {
+      // Nothing of the resource is known (Properties from Fn::ImportValue, a transform ...): no verdict.
+      findings.push(foldEvaluations(control, resource, [{ status: 'NOT_AVAILABLE', messageId: 'valueUnknown', data: { field: 'the resource\'s properties', reason: whole.unresolved }, path: null }]));
+      continue;
+    }
     if (resource.variants && resource.variants.length > 0) {
       const f = judgeVariants(control, params, resource, resource.variants);
       if (f) findings.push(f);

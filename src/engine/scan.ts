@@ -19,6 +19,8 @@ export interface ScanSummary {
   suppressed: number;
   errors: number;
   skipped: number;
+  /** Input files read without a fatal problem (a template with no ECS resource counts). */
+  inputsRead: number;
 }
 
 /** A judged resource with its findings (kept only when the scan is asked to keep resources). */
@@ -65,9 +67,15 @@ export class Scan {
   private readonly deferred: Resource[] = [];
   private readonly taskDefinitionOs = new Map<string, string | Unresolved | null>();
   private resources = 0;
+  private inputsRead = 0;
 
   constructor(private readonly options: ScanSettings = {}) {
     this.controls = activeControls(options);
+  }
+
+  /** Counts an input that was read (whether or not it held ECS resources). */
+  noteInputRead(): void {
+    this.inputsRead++;
   }
 
   /** Records an input error. */
@@ -145,7 +153,7 @@ export class Scan {
     }
     this.deferred.length = 0;
     const findings = this.slots.flatMap((s) => s.findings);
-    const summary: ScanSummary = { resources: this.resources, passed: 0, failed: 0, warning: 0, notAvailable: 0, suppressed: 0, errors: this.errors.length, skipped: this.skipped.length };
+    const summary: ScanSummary = { resources: this.resources, passed: 0, failed: 0, warning: 0, notAvailable: 0, suppressed: 0, errors: this.errors.length, skipped: this.skipped.length, inputsRead: this.inputsRead };
     for (const f of findings) {
       if (f.suppressed) summary.suppressed++;
       if (f.status === 'PASSED') summary.passed++;

@@ -47,7 +47,13 @@ export function readInput(file: string, explicit: boolean, options: SourceOption
   const read: TextRead = file === '-' ? decodeText(stdin ?? Buffer.alloc(0)) : readTextFile(file, options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES);
   const name = file === '-' ? '<stdin>' : file;
   if (!read.ok) return { resources: [], errors: [{ file: name, line: read.line, column: read.column, message: read.message }] };
-  return readText(name, read.text, explicit, options);
+  try {
+    return readText(name, read.text, explicit, options);
+  } catch (e) {
+    // A parser's own limits (a stack overflow on absurd nesting ...) must cost one file, not the scan.
+    const message = e instanceof RangeError ? 'nested too deeply to read' : `could not be read: ${(e as Error).message}`;
+    return { resources: [], errors: [{ file: name, line: null, column: null, message }] };
+  }
 }
 
 /** True for a CDK cloud assembly manifest (`cdk.out/manifest.json`). */

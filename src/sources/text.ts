@@ -25,9 +25,14 @@ export class LineIndex {
   }
 }
 
+/** Line starts after LF, CRLF, and a lone CR (old Mac line ends, which YAML and editors count as breaks). */
 function lineStarts(text: string): number[] {
   const starts = [0];
-  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10) starts.push(i + 1);
+    else if (c === 13 && text.charCodeAt(i + 1) !== 10) starts.push(i + 1);
+  }
   return starts;
 }
 
@@ -67,6 +72,31 @@ export function readTextFile(file: string, maxBytes = DEFAULT_MAX_FILE_BYTES): T
 }
 
 const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+
+/**
+ * Reads standard input up to `maxBytes` (an endless `yes |` stops there); refuses more, as for files.
+ */
+export function readStdin(maxBytes = DEFAULT_MAX_FILE_BYTES): { ok: true; bytes: Buffer } | { ok: false; message: string } {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  const buf = Buffer.allocUnsafe(1 << 16);
+  for (;;) {
+    let n: number;
+    try {
+      n = readSync(0, buf, 0, buf.length, null);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'EAGAIN') continue;
+      if (code === 'EOF') break;
+      return { ok: false, message: ioMessage(e) };
+    }
+    if (n === 0) break;
+    total += n;
+    if (total > maxBytes) return { ok: false, message: `standard input is over the ${formatBytes(maxBytes)} limit for one input; raise it with --max-file-size` };
+    chunks.push(Buffer.from(buf.subarray(0, n)));
+  }
+  return { ok: true, bytes: Buffer.concat(chunks) };
+}
 
 /** Decodes bytes as UTF-8 text with the same refusals as {@link readTextFile}. */
 export function decodeText(buf: Uint8Array): TextRead {

@@ -3,7 +3,7 @@
  * `node_modules` and `.git`, following symbolic links once), files as given.
  */
 import { readdirSync, realpathSync, statSync, type Dirent } from 'node:fs';
-import { isAbsolute, join, normalize, relative } from 'node:path';
+import { isAbsolute, join, normalize, relative, sep } from 'node:path';
 import type { InputError } from '../model/index.js';
 import { ioMessage } from './text.js';
 
@@ -22,6 +22,10 @@ export const SKIPPED_DIRECTORIES = new Set(['node_modules', '.git', '.terraform.
  */
 export function* walkInputs(paths: string[], errors: InputError[]): Generator<InputFile> {
   for (const given of paths) {
+    if (given.trim() === '') {
+      errors.push({ file: "''", line: null, column: null, message: 'an empty path was given; name a file or folder (. for the current folder)' });
+      continue;
+    }
     const p = displayPath(given);
     let st;
     try {
@@ -31,7 +35,9 @@ export function* walkInputs(paths: string[], errors: InputError[]): Generator<In
       continue;
     }
     if (st.isDirectory()) yield* walkDirectory(p, new Set(), errors);
-    else yield { path: p, explicit: true };
+    else if (st.isFile()) yield { path: p, explicit: true };
+    // A FIFO, socket or device would block or never end: refused, not read.
+    else errors.push({ file: p, line: null, column: null, message: 'not a regular file (a FIFO, socket or device); not read' });
   }
 }
 
@@ -40,9 +46,9 @@ export function* walkInputs(paths: string[], errors: InputError[]): Generator<In
  * asks), however it was given.
  */
 export function displayPath(p: string, cwd = process.cwd()): string {
-  if (!isAbsolute(p)) return normalize(p);
-  const rel = relative(cwd, p);
-  return rel === '' ? '.' : rel;
+  // A file named '-' keeps its './' so it is never taken for standard input.
+  const out = isAbsolute(p) ? relative(cwd, p) || '.' : normalize(p);
+  return out === '-' ? `.${sep}-` : out;
 }
 
 function* walkDirectory(dir: string, ancestors: Set<string>, errors: InputError[]): Generator<InputFile> {

@@ -5,7 +5,7 @@
  * (see intrinsics.ts). A condition that cannot be decided yields one reading per branch.
  */
 import type { FieldAssumption, InputError, Location, Resource, ResourceType, ResourceVariant, SourceFormat } from '../../model/index.js';
-import { isUnresolved } from '../../model/index.js';
+import { isUnresolved, unresolved, type Unresolved } from '../../model/index.js';
 import { operatingSystemOf } from '../../model/task-definition.js';
 import type { TaskDefinition } from '@aws-sdk/client-ecs';
 import { checkTypes, CAPACITY_PROVIDER_SCHEMA, CLUSTER_SCHEMA, SERVICE_SCHEMA, TASK_DEFINITION_SCHEMA, TASK_SET_SCHEMA, type Schema } from '../taskdef-json/validate.js';
@@ -14,13 +14,13 @@ import { decideCondition, intrinsicOf, newPass, scalarString, type Pass, type Te
 import { normalise, type PositionMap } from './normalise.js';
 
 /** CloudFormation types ecsguard judges, and the ECS resource type each becomes. */
-const TYPES: Record<string, { type: ResourceType; schema: Schema; nameKey: string } | undefined> = {
-  'AWS::ECS::TaskDefinition': { type: 'AWS::ECS::TaskDefinition', schema: TASK_DEFINITION_SCHEMA, nameKey: 'family' },
-  'AWS::ECS::Service': { type: 'AWS::ECS::Service', schema: SERVICE_SCHEMA, nameKey: 'serviceName' },
-  'AWS::ECS::Cluster': { type: 'AWS::ECS::Cluster', schema: CLUSTER_SCHEMA, nameKey: 'clusterName' },
-  'AWS::ECS::TaskSet': { type: 'AWS::ECS::TaskSet', schema: TASK_SET_SCHEMA, nameKey: 'id' },
-  'AWS::ECS::CapacityProvider': { type: 'AWS::ECS::CapacityProvider', schema: CAPACITY_PROVIDER_SCHEMA, nameKey: 'name' },
-};
+const TYPES = new Map<string, { type: ResourceType; schema: Schema; nameKey: string }>([
+  ['AWS::ECS::TaskDefinition', { type: 'AWS::ECS::TaskDefinition', schema: TASK_DEFINITION_SCHEMA, nameKey: 'family' }],
+  ['AWS::ECS::Service', { type: 'AWS::ECS::Service', schema: SERVICE_SCHEMA, nameKey: 'serviceName' }],
+  ['AWS::ECS::Cluster', { type: 'AWS::ECS::Cluster', schema: CLUSTER_SCHEMA, nameKey: 'clusterName' }],
+  ['AWS::ECS::TaskSet', { type: 'AWS::ECS::TaskSet', schema: TASK_SET_SCHEMA, nameKey: 'id' }],
+  ['AWS::ECS::CapacityProvider', { type: 'AWS::ECS::CapacityProvider', schema: CAPACITY_PROVIDER_SCHEMA, nameKey: 'name' }],
+]);
 
 /** At most this many readings of one resource (2^4 undecidable conditions); beyond, the rest stay unknown. */
 const MAX_VARIANTS = 16;
@@ -100,7 +100,7 @@ export function readCloudFormation(file: string, text: string, options: CloudFor
       errors.push({ file, line: e.keyPos.line, column: e.keyPos.column, message: `resource ${logicalId} has no Type` });
       continue;
     }
-    const spec = TYPES[typeName];
+    const spec = TYPES.get(typeName);
     if (!spec) continue;
     const locationOf = (pos: Pos): Location => ({ file, line: pos.line, column: pos.column });
     // A resource whose own Condition is false is not created.
@@ -126,8 +126,8 @@ export function readCloudFormation(file: string, text: string, options: CloudFor
       }
       return locationOf(propsEntry ? propsEntry.keyPos : e.keyPos);
     };
-    if (options.stackTags) for (const r of readings) addStackTags(r, options.stackTags, file);
-    const nameValue = (first.properties as Record<string, unknown>)[spec.nameKey];
+    if (options.stackTags) for (const r of readings) if (!isUnresolved(r.properties)) addStackTags(r, options.stackTags, file);
+    const nameValue = isUnresolved(first.properties) ? undefined : (first.properties as Record<string, unknown>)[spec.nameKey];
     const resource: Resource = {
       type: spec.type,
       id: logicalId,
@@ -155,9 +155,15 @@ export function readCloudFormation(file: string, text: string, options: CloudFor
   for (const [service, target] of serviceTaskDefs) {
     const td = byLogicalId.get(target);
     if (!td || td.type !== 'AWS::ECS::TaskDefinition') continue;
-    const os = operatingSystemOf(td.properties as TaskDefinition);
-    const family = (td.properties as TaskDefinition).runtimePlatform?.operatingSystemFamily;
-    service.context = { ...service.context, taskDefinitionOperatingSystemFamily: isUnresolved(os) ? os : os === 'UNSET' ? null : (family as string) };
+    const familyOf = (props: unknown): string | Unresolved | null => {
+      if (isUnresolved(props)) return props;
+      const os = operatingSystemOf(props as TaskDefinition);
+      return isUnresolved(os) ? os : os === 'UNSET' ? null : ((props as TaskDefinition).runtimePlatform?.operatingSystemFamily as string);
+    };
+    // With readings per condition, the service's OS is known only if every reading agrees.
+    const families = (td.variants ?? [{ properties: td.properties, label: '' }]).map((v) => familyOf(v.properties));
+    const agreed = families.every((f) => JSON.stringify(f) === JSON.stringify(families[0]));
+    service.context = { ...service.context, taskDefinitionOperatingSystemFamily: agreed ? families[0] : unresolved(`the operating system of task definition ${target} depends on a condition that cannot be decided`) };
   }
   return { resources, errors, isTemplate: true, parameterNames: [...scope.parameters.keys()] };
 }
@@ -201,8 +207,8 @@ function readResource(props: CNode | undefined, schema: Schema, scope: TemplateS
     const raw = props ? normalise(props, '', positions, scope, pass) : {};
     let properties: Record<string, unknown>;
     if (isUnresolved(raw)) {
-      properties = {};
-      errors.push({ file, line: props?.pos.line ?? null, column: props?.pos.column ?? null, message: `Properties are unknown: ${raw.unresolved}` });
+      // Every control on this resource is then NOT_AVAILABLE (the engine sees an unknown Properties).
+      properties = raw as unknown as Record<string, unknown>;
     } else if (raw === undefined || raw === null) {
       properties = {};
     } else if (typeof raw !== 'object' || Array.isArray(raw)) {
@@ -218,7 +224,7 @@ function readResource(props: CNode | undefined, schema: Schema, scope: TemplateS
       run(new Map(assignment).set(newOnes[0], false));
       return;
     }
-    for (const p of checkTypes(properties, schema, { coerceScalars: true })) {
+    for (const p of isUnresolved(properties) ? [] : checkTypes(properties, schema, { coerceScalars: true })) {
       const path = p.path.map((s) => (typeof s === 'number' ? `[${s}]` : `.${s}`)).join('').replace(/^\./, '');
       const pos = positions.get(path);
       const key = `${path}:${p.message}`;

@@ -180,6 +180,7 @@ export function toValue(node: CNode, scope: TemplateScope, pass: Pass, depth = 0
         return isUnresolved(v) ? v : JSON.stringify(v);
       }
       case 'Fn::UnknownTag': return unresolved(`unknown YAML tag ${scalarString(fn.arg) ?? ''}`);
+      case 'Fn::UnknownAlias': return unresolved(`YAML alias ${scalarString(fn.arg) ?? ''} refers to no anchor`);
       case 'Fn::Transform': return unresolved('Fn::Transform runs a macro at deployment');
       case 'Condition': {
         const name = scalarString(fn.arg);
@@ -250,7 +251,8 @@ function evalRef(arg: CNode, pos: Pos, scope: TemplateScope, pass: Pass): CNode 
       if (v === null && def.kind === 'scalar') return unresolved(`Ref to parameter ${name}, whose Default is empty`);
       const bad = def.kind === 'scalar' ? checkAllowed(String(v)) : null;
       if (bad) return bad;
-      const note = noEcho ? `assumed parameter ${name}'s Default (NoEcho: value not shown); pass --parameters ${name}=... to judge another value` : `assumed parameter ${name}'s Default '${def.kind === 'scalar' ? String(v) : '...'}'; pass --parameters ${name}=... to judge another value`;
+      const hidden = noEcho ? 'NoEcho' : mayHoldSecret(pass.currentPath) ? `used in ${pass.currentPath}` : null;
+      const note = hidden ? `assumed parameter ${name}'s Default (${hidden}: value not shown); pass --parameters ${name}=... to judge another value` : `assumed parameter ${name}'s Default '${def.kind === 'scalar' ? String(v) : '...'}'; pass --parameters ${name}=... to judge another value`;
       if (!pass.assumed.some((a) => a.path === pass.currentPath && a.note === note)) pass.assumed.push({ path: pass.currentPath, note });
       return def.kind === 'scalar' ? toNode(String(v)) : def;
     }
@@ -292,7 +294,8 @@ function evalSub(arg: CNode, pos: Pos, scope: TemplateScope, pass: Pass, depth: 
     }
     return Array.isArray(v) ? v.join(',') : String(v);
   });
-  if (unknown !== null) return unresolved(`Fn::Sub '${template.length > 60 ? template.slice(0, 57) + '...' : template}': ${unknown}`);
+  // The template text is not quoted: it may hold a secret beside the unknown variable.
+  if (unknown !== null) return unresolved(`Fn::Sub: ${unknown}`);
   return out;
 }
 
@@ -363,6 +366,14 @@ function evalConditionExpr(node: CNode, scope: TemplateScope, pass: Pass, visiti
 function malformed(scope: TemplateScope, pos: Pos, message: string): Unresolved {
   scope.problem(pos, message);
   return unresolved(message);
+}
+
+/**
+ * Whether a property at this ECS API path may hold a secret (environment values, secrets, command
+ * lines, log options, labels, credentials): a value assumed there is never printed.
+ */
+export function mayHoldSecret(path: string): boolean {
+  return /(^|\.)(environment|secrets|secretOptions|command|entryPoint|options|dockerLabels|repositoryCredentials|healthCheck|systemControls|linuxParameters)([.[]|$)/.test(path);
 }
 
 /** The string (or number) of a scalar node, else null. */

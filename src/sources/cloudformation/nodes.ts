@@ -51,7 +51,7 @@ export function parseTemplate(text: string): { root: CNode | null; problems: Par
   const lineCounter = new LineCounter();
   // The failsafe schema leaves every scalar a string; plain scalars are typed below by the YAML 1.2
   // core schema rules, which is the same result for a fraction of the cost.
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, merge: false, strict: false, customTags: CUSTOM_TAGS, schema: 'failsafe' });
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false, merge: true, strict: false, customTags: CUSTOM_TAGS, schema: 'failsafe' });
   const problems: ParseProblem[] = [];
   const at = (offset: number): Pos => {
     const p = lineCounter.linePos(offset);
@@ -68,25 +68,59 @@ export function parseTemplate(text: string): { root: CNode | null; problems: Par
     problems.push({ ...pos, message, fatal });
   }
   if (problems.some((p) => p.fatal)) return { root: null, problems };
+  // Aliases are expanded as they are met; a budget on expanded nodes stops alias bombs ("billion laughs").
+  let budget = Math.max(200_000, text.length * 4);
+  let mergeNoted = false;
   const convert = (node: unknown, depth: number): CNode => {
     if (depth > 200) throw new Error('nesting deeper than 200 levels');
-    if (isAlias(node)) return convert(node.resolve(doc), depth + 1);
+    if (--budget < 0) throw new Error('aliases expand to too many nodes (an alias bomb?); not read');
+    if (isAlias(node)) {
+      const target = node.resolve(doc);
+      if (!target) {
+        const pos = at(node.range?.[0] ?? 0);
+        problems.push({ ...pos, message: `alias *${node.source} refers to no anchor`, fatal: false });
+        return { kind: 'map', pos, entries: [{ key: 'Fn::UnknownAlias', keyPos: pos, value: { kind: 'scalar', pos, value: `*${node.source}` } }] };
+      }
+      return convert(target, depth + 1);
+    }
     const y = node as YamlNode | null;
     const pos = at(y?.range?.[0] ?? 0);
     let out: CNode;
     if (isMap(y)) {
-      const entries: CEntry[] = [];
+      const byKey = new Map<string, CEntry>();
+      const merged = new Set<string>();
+      const addEntry = (key: string, keyPos: Pos, value: CNode, fromMerge: boolean) => {
+        const had = byKey.get(key);
+        // Explicit keys win over merged ones; a key written twice is an error, the last one is used.
+        if (had && fromMerge) return;
+        if (fromMerge) merged.add(key);
+        else if (had && merged.has(key)) merged.delete(key);
+        else if (had) problems.push({ ...keyPos, message: `duplicate key '${key}' in a mapping: CloudFormation rejects the template; the last value is used here`, fatal: false });
+        byKey.delete(key);
+        byKey.set(key, { key, keyPos, value });
+      };
       for (const pair of y.items) {
         if (!isPair(pair)) continue;
         const k = pair.key as YamlNode | null;
-        const key = isScalar(k) ? String(k.value) : String(k);
+        const isMerge = isScalar(k) && typeof k.value === 'symbol';
+        const key = isMerge ? '<<' : isScalar(k) ? String(k.value) : String(k);
         const keyPos = at(k?.range?.[0] ?? y.range?.[0] ?? 0);
+        if (isMerge) {
+          if (!mergeNoted) {
+            mergeNoted = true;
+            problems.push({ ...keyPos, message: "YAML merge key '<<': CloudFormation itself rejects it (aws cloudformation package and SAM expand it); read here with the merge applied", fatal: false });
+          }
+          const sources = isSeq(pair.value) ? pair.value.items : [pair.value];
+          for (const src of sources) {
+            const m = convert(src, depth + 1);
+            if (m.kind === 'map') for (const e of m.entries) addEntry(e.key, e.keyPos, e.value, true);
+          }
+          continue;
+        }
         const value = pair.value === null || pair.value === undefined ? { kind: 'scalar' as const, pos: keyPos, value: null } : convert(pair.value, depth + 1);
-        const dup = entries.findIndex((e) => e.key === key);
-        if (dup !== -1) entries.splice(dup, 1);
-        entries.push({ key, keyPos, value });
+        addEntry(key, keyPos, value, false);
       }
-      out = { kind: 'map', pos, entries };
+      out = { kind: 'map', pos, entries: [...byKey.values()] };
     } else if (isSeq(y)) {
       out = { kind: 'seq', pos, items: y.items.map((i) => convert(i, depth + 1)) };
     } else if (isScalar(y)) {

@@ -44,7 +44,10 @@ export function normalise(node: CNode, path: string, positions: PositionMap, sco
   if (!positions.has(path)) positions.set(path, v.pos);
   if (v.kind === 'scalar') {
     // A dynamic reference is replaced by CloudFormation at deployment with a value from SSM or Secrets Manager.
-    if (typeof v.value === 'string' && v.value.includes('{{resolve:')) return unresolved(`'${v.value.length > 60 ? v.value.slice(0, 57) + '...' : v.value}' is a dynamic reference, resolved at deployment`);
+    if (typeof v.value === 'string' && v.value.includes('{{resolve:')) {
+      const service = /\{\{resolve:([a-z-]+):/.exec(v.value)?.[1] ?? 'unknown';
+      return unresolved(`a dynamic reference ({{resolve:${service}:...}}) is resolved by CloudFormation at deployment`);
+    }
     return v.value;
   }
   if (v.kind === 'seq') {

@@ -8,6 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { ConfigError } from '../../engine/configuration.js';
+import { jsonSyntaxError } from '../json-tree.js';
 
 /** Parses `K=V,K2=V2` (values may contain `=`; a value with commas needs the file form). Throws ConfigError. */
 export function parseParameterList(text: string): Record<string, string> {
@@ -24,10 +25,18 @@ export function parseParameterList(text: string): Record<string, string> {
 /** Reads a parameters file in any of the shapes above. Throws ConfigError naming the file. */
 export function readParametersFile(file: string): Record<string, string> {
   let value: unknown;
+  let text: string;
   try {
-    value = JSON.parse(readFileSync(file, 'utf8'));
+    text = readFileSync(file, 'utf8');
   } catch (e) {
-    throw new ConfigError(`--parameters-file ${file}: ${(e as Error).message}`);
+    throw new ConfigError(`--parameters-file ${file}: cannot read: ${(e as Error).message}`);
+  }
+  try {
+    value = JSON.parse(text);
+  } catch {
+    // Node's message quotes the text around the error, which may be a secret value.
+    const e = jsonSyntaxError(text);
+    throw new ConfigError(`--parameters-file ${file}:${e.line}:${e.column}: ${e.message}`);
   }
   const out: Record<string, string> = {};
   const bad = (why: string) => new ConfigError(`--parameters-file ${file}: ${why}`);

@@ -73,7 +73,13 @@ export function readTaskDefinitionJson(file: string, text: string, value: unknow
       errors.push({ file, line: loc.line, column: loc.column, message: p.message });
     }
     const family = typeof td.family === 'string' && td.family.trim() !== '' ? td.family : null;
-    const revision = typeof td.revision === 'number' ? td.revision : null;
+    let revision = typeof td.revision === 'number' ? td.revision : null;
+    if (revision !== null && !(Number.isSafeInteger(revision) && revision > 0)) {
+      const loc = locator.locate([...tdPrefix, 'revision']);
+      errors.push({ file, line: loc.line, column: loc.column, message: 'revision must be a positive whole number; the task definition is judged as if it had none' });
+      revision = null;
+      delete td.revision;
+    }
     if (family === null) {
       const loc = locator.locate(tdPrefix);
       errors.push({ file, line: loc.line, column: loc.column, message: 'task definition has no family; it is reported under the file name' });
