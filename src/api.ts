@@ -23,6 +23,11 @@ export interface ScanOptions extends ScanSettings, SourceOptions {
   /** The bytes of standard input, read when a path is `-`. */
   stdin?: Buffer;
   /**
+   * Treat named files as if found by walking: a file in no format ecsguard reads is skipped
+   * silently instead of reported (for pre-commit hooks, which pass every staged file).
+   */
+  onlyRecognized?: boolean;
+  /**
    * Worker threads that read files in parallel ({@link scanPathsAsync} only). Default: one per
    * core up to 4 when there are at least 64 files, else none (starting a worker costs more).
    */
@@ -30,11 +35,12 @@ export interface ScanOptions extends ScanSettings, SourceOptions {
 }
 
 /** The files to read, in order, and the problems met finding them. */
-function collectInputs(paths: string[]): { files: InputFile[]; errors: InputError[] } {
+function collectInputs(paths: string[], onlyRecognized = false): { files: InputFile[]; errors: InputError[] } {
   const errors: InputError[] = [];
   const files: InputFile[] = [];
   const named = paths.filter((p) => p !== '-');
   for (const file of walkInputs(named.map(expandCdkManifest), errors)) {
+    if (onlyRecognized) file.explicit = false;
     if (file.explicit || isCandidateFile(file.path)) files.push(file);
   }
   return { files, errors };
@@ -64,7 +70,7 @@ export function scanPaths(paths: string[], options: ScanOptions = {}): ScanResul
   const scan = new Scan(options);
   const declared = new Set<string>();
   if (paths.includes('-')) addResult(scan, readInput('-', true, options, options.stdin), declared);
-  const { files, errors } = collectInputs(paths);
+  const { files, errors } = collectInputs(paths, options.onlyRecognized);
   for (const e of errors) scan.addError(e);
   for (const f of files) addResult(scan, readInput(f.path, f.explicit, options), declared);
   reportUnusedParameters(scan, options, declared);
@@ -79,7 +85,7 @@ export async function scanPathsAsync(paths: string[], options: ScanOptions = {})
   const scan = new Scan(options);
   const declared = new Set<string>();
   if (paths.includes('-')) addResult(scan, readInput('-', true, options, options.stdin), declared);
-  const { files, errors } = collectInputs(paths);
+  const { files, errors } = collectInputs(paths, options.onlyRecognized);
   for (const e of errors) scan.addError(e);
   const workers = options.workers ?? (files.filter(isHeavy).length >= 32 ? Math.min(4, availableParallelism()) : 0);
   if (workers <= 0 || files.length === 0) {

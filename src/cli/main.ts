@@ -18,6 +18,16 @@ import { renderInventoryCsv, renderInventoryJson, renderInventoryText } from '..
 import { forTerminal } from '../reporters/terminal.js';
 import { parseParameterList, readParametersFile } from '../sources/cloudformation/parameters.js';
 import { writeJson } from '../reporters/json.js';
+import { renderSarif } from '../reporters/sarif.js';
+import { renderAsff, toAsffFindings } from '../reporters/asff.js';
+import { renderOcsf } from '../reporters/ocsf.js';
+import { renderJunit } from '../reporters/junit.js';
+import { renderHtml } from '../reporters/html.js';
+import { renderMarkdown } from '../reporters/markdown.js';
+import { defaultContext, type ReportContext } from '../reporters/context.js';
+import { publishFindings } from '../publish/securityhub.js';
+import { SecurityHubClient } from '@aws-sdk/client-securityhub';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { renderText } from '../reporters/text.js';
 import { SEVERITY_ORDER, type InputError } from '../model/index.js';
 import { TOOL } from '../version.js';
@@ -65,8 +75,12 @@ interface ScanFlags {
   maxFileSize?: string;
   parameters?: string[];
   parametersFile?: string;
+  onlyRecognized?: boolean;
   region?: string;
   account?: string;
+  publish?: string;
+  profile?: string;
+  archiveMissing?: boolean;
 }
 
 /** Reads the configuration file and turns the shared flags of scan and inventory into scan options. */
@@ -103,22 +117,37 @@ function scanOptionsFrom(paths: string[], flags: ScanFlags): { inputs: string[];
     allRevisions: flags.allRevisions ?? fileConfig.allRevisions,
     maxFileBytes,
     stdin,
+    onlyRecognized: flags.onlyRecognized,
   };
   return { inputs, options, fileConfig };
 }
 
+/** Report formats of `scan`, and how each is written. */
+const SCAN_FORMATS: Record<string, (result: ScanResult, context: ReportContext, write: (chunk: string) => void, flags: ScanFlags, toFile: boolean) => void> = {
+  text: (r, _c, write, flags, toFile) => write(renderText(r, { color: !toFile && colorWanted(process.stdout, flags.color), quiet: flags.quiet, width: terminalWidth() })),
+  json: (r, _c, write) => writeJson(r, write),
+  sarif: (r, c, write) => write(renderSarif(r, c)),
+  asff: (r, c, write) => write(renderAsff(r, c)),
+  ocsf: (r, c, write) => write(renderOcsf(r, c)),
+  junit: (r, c, write) => write(renderJunit(r, c)),
+  html: (r, c, write) => write(renderHtml(r, c)),
+  markdown: (r, _c, write) => write(renderMarkdown(r)),
+};
+
 async function runScan(paths: string[], flags: ScanFlags): Promise<number> {
-  const formats = ['text', 'json'];
   flags.format = flags.format.toLowerCase();
-  if (!formats.includes(flags.format)) throw new UsageError(`--format must be one of ${formats.join(', ')}; got '${flags.format}'`);
+  if (flags.format === 'md') flags.format = 'markdown';
+  const render = SCAN_FORMATS[flags.format];
+  if (!render) throw new UsageError(`--format must be one of ${Object.keys(SCAN_FORMATS).join(', ')}; got '${flags.format}'`);
+  if (flags.publish !== undefined && flags.publish !== 'securityhub') throw new UsageError(`--publish takes 'securityhub'; got '${flags.publish}'`);
   const { inputs, options, fileConfig } = scanOptionsFrom(paths, flags);
   const failOn = parseFailOn(flags.failOn ?? fileConfig.failOn ?? 'low');
-  const result = await scanPathsAsync(inputs, options);
+  // ASFF Details and publishing describe each resource from its properties: keep them.
+  const result = await scanPathsAsync(inputs, { ...options, keepResources: flags.format === 'asff' || flags.publish !== undefined });
+  const context = defaultContext({ account: flags.account, region: flags.region });
   const toFile = flags.output !== undefined && flags.output !== '-';
-  writeReport(flags.output, (write) => {
-    if (flags.format === 'json') writeJson(result, write);
-    else write(renderText(result, { color: !toFile && colorWanted(process.stdout, flags.color), quiet: flags.quiet, width: terminalWidth() }));
-  });
+  writeReport(flags.output, (write) => render(result, context, write, flags, toFile));
+  if (flags.publish === 'securityhub') await publish(result, context, inputs, flags);
   if (flags.format !== 'text' && !flags.quiet && result.errors.length) {
     printErrors(result.errors);
   }
@@ -199,6 +228,22 @@ function writeAll(fd: number, chunk: string): void {
   }
 }
 
+/** `--publish securityhub`: imports the ASFF findings into the account's Security Hub, then says how it went on standard error. */
+async function publish(result: ScanResult, context: ReportContext, inputs: string[], flags: ScanFlags): Promise<void> {
+  const client = new SecurityHubClient({ region: flags.region, ...(flags.profile ? { profile: flags.profile } : {}) });
+  const region = await client.config.region();
+  let account = flags.account;
+  if (!account) {
+    const sts = new STSClient({ region, ...(flags.profile ? { profile: flags.profile } : {}) });
+    account = (await sts.send(new GetCallerIdentityCommand({}))).Account;
+  }
+  const findings = toAsffFindings(result, { ...context, account, region });
+  const report = await publishFindings(client, findings, { scope: inputs.join(' '), archiveMissing: flags.archiveMissing, now: context.now });
+  process.stderr.write(`ecsguard: published ${report.imported} finding(s) to Security Hub in ${account}/${region}${report.archived ? `, archived ${report.archived}` : ''}${report.failed.length ? `; ${report.failed.length} rejected` : ''}\n`);
+  for (const f of report.failed) process.stderr.write(`ecsguard: rejected ${f.id}: ${f.code} ${forTerminal(f.message)}\n`);
+  if (report.failed.length) process.exitCode = EXIT_USAGE;
+}
+
 /** Exit 2's second case: there were inputs, and not one of them could be read. */
 function nothingRead(result: ScanResult): boolean {
   return result.summary.inputsRead === 0 && result.errors.length > 0;
@@ -221,7 +266,8 @@ function addSourceOptions(cmd: Command): Command {
     .option('--parameters <Key=Value,...>', 'CloudFormation parameter values, overriding Defaults (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
     .option('--parameters-file <file>', 'CloudFormation parameter values from a file: create-stack JSON, deploy "Key=Value" list, or CodePipeline template configuration')
     .option('--region <region>', 'the region templates deploy to (AWS::Region, AWS::Partition)')
-    .option('--account <id>', 'the account templates deploy to (AWS::AccountId)');
+    .option('--account <id>', 'the account templates deploy to (AWS::AccountId)')
+    .option('--only-recognized', 'skip named files that are not in a format ecsguard reads, as when walking a folder (for pre-commit hooks)');
 }
 
 function buildProgram(setExit: (code: number) => void): Command {
@@ -237,8 +283,11 @@ function buildProgram(setExit: (code: number) => void): Command {
     .command('scan')
     .description('scan files and directories (recursively); no PATH: the current directory; - reads standard input')
     .argument('[path...]', 'files or directories to scan')
-    .addOption(new Option('-f, --format <format>', 'output format: text or json').default('text'))
+    .addOption(new Option('-f, --format <format>', 'output format: text, json, sarif, asff, ocsf, junit, html or markdown').default('text'))
     .option('-o, --output <file>', 'write the report to FILE instead of standard output')
+    .option('--publish <target>', "also send the findings to 'securityhub' (BatchImportFindings; AWS credentials from the usual chain)")
+    .option('--profile <name>', 'AWS profile for --publish')
+    .option('--archive-missing', 'with --publish: archive findings of an earlier scan of the same paths that this scan no longer produces')
     .option('--controls <ids>', 'run exactly these controls, comma-separated (e.g. ECS.20,ECS.21); names retired ones too (ECS.1)')
     .option('--skip-controls <ids>', 'do not run these controls, comma-separated')
     .option('--fail-on <severity>', 'lowest severity of a FAILED finding that makes the exit code 1: low, medium, high, critical, none (default: low)')

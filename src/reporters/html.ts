@@ -52,6 +52,11 @@ function txt(text: string | null | undefined): string {
   return esc(forTerminal(String(text ?? '')));
 }
 
+/** Input text that may be long and unbroken (a file path, an ARN, a field path): escaped, with break opportunities after `/`, `:` and `.`. */
+function breakable(text: string | null | undefined): string {
+  return txt(text).replace(/([/:.])(?=[^/:.])/g, '$1<wbr/>');
+}
+
 /** JSON safe inside a `<script>` element: `<`, `>`, `&`, U+2028 and U+2029 as `\uXXXX`. */
 function scriptJson(value: unknown): string {
   return JSON.stringify(value).replace(/[<>&\u2028\u2029]/g, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'));
@@ -64,6 +69,11 @@ function anchor(controlId: string): string {
 
 function num(n: number): string {
   return n.toLocaleString('en-US');
+}
+
+/** A table cell: the content wrapped in one element, so the stacked (phone) layout keeps it together. */
+function cell(label: string, content: string, cls = ''): string {
+  return `<td data-label="${label}"${cls ? ` class="${cls}"` : ''}><div class="cell">${content}</div></td>`;
 }
 
 function formatLocation(loc: Location | null): string {
@@ -188,8 +198,8 @@ function renderChart(tallies: readonly ControlTally[]): string {
 function renderErrors(result: ScanResult): string {
   if (result.errors.length === 0) return '';
   const rows = result.errors.map((e) =>
-    `<tr><td data-label="File"><code>${txt(e.file)}</code></td><td data-label="Line">${e.line ?? '–'}</td>` +
-    `<td data-label="Column">${e.column ?? '–'}</td><td data-label="Message">${txt(e.message)}</td></tr>`).join('');
+    `<tr>${cell('File', `<code>${breakable(e.file)}</code>`)}${cell('Line', String(e.line ?? '–'))}` +
+    `${cell('Column', String(e.column ?? '–'))}${cell('Message', txt(e.message))}</tr>`).join('');
   return `<section id="errors" class="panel panel-alert" aria-labelledby="errors-title">
 <h2 id="errors-title">Input errors <span class="pill">${num(result.errors.length)}</span></h2>
 <p>These inputs could not be read or judged. Resources in them are missing from the findings below.</p>
@@ -202,9 +212,9 @@ function renderErrors(result: ScanResult): string {
 function renderSkipped(result: ScanResult): string {
   if (result.skipped.length === 0) return '';
   const rows = result.skipped.map((s) =>
-    `<tr><td data-label="Resource"><span class="rtype">${txt(shortType(s.resource.type))}</span> <code class="rid">${txt(s.resource.id)}</code></td>` +
-    `<td data-label="Location">${s.location ? `<code>${txt(formatLocation(s.location))}</code>` : '<span class="muted">live AWS</span>'}</td>` +
-    `<td data-label="Reason">${txt(s.reason)}</td></tr>`).join('');
+    `<tr>${cell('Resource', `<span class="rtype">${txt(shortType(s.resource.type))}</span><code class="rid">${txt(s.resource.id)}</code>`)}` +
+    `${cell('Location', s.location ? `<code>${breakable(formatLocation(s.location))}</code>` : '<span class="muted">live AWS</span>')}` +
+    `${cell('Reason', txt(s.reason))}</tr>`).join('');
   return `<section id="skipped" class="panel" aria-labelledby="skipped-title">
 <h2 id="skipped-title">Not judged <span class="pill">${num(result.skipped.length)}</span></h2>
 <p>Resources that were read but deliberately not judged, as Security Hub would not judge them.</p>
@@ -220,14 +230,14 @@ function renderRow(f: Finding, index: number): string {
     `<span class="rtype">${txt(shortType(r.type))}</span>`,
     `<code class="rid">${txt(r.id)}</code>`,
     r.name && r.name !== r.id ? `<span class="sub">name <span class="rname">${txt(r.name)}</span></span>` : '',
-    r.arn && r.arn !== r.id ? `<span class="sub">ARN <code>${txt(r.arn)}</code></span>` : '',
-    r.cdkPath ? `<span class="sub">construct <code>${txt(r.cdkPath)}</code></span>` : '',
+    r.arn && r.arn !== r.id ? `<span class="sub">ARN <code>${breakable(r.arn)}</code></span>` : '',
+    r.cdkPath ? `<span class="sub">construct <code>${breakable(r.cdkPath)}</code></span>` : '',
   ].join('');
   const details: string[] = [`<p class="reason">${txt(f.reason)}</p>`];
-  if (f.path) details.push(`<p class="sub">field <code>${txt(f.path)}</code></p>`);
+  if (f.path) details.push(`<p class="sub">field <code>${breakable(f.path)}</code></p>`);
   if (f.violations.length) {
     details.push('<ul class="violations">' + f.violations.map((v) => {
-      const where = [v.location ? `<code>${txt(formatLocation(v.location))}</code>` : '', v.path ? `<code>${txt(v.path)}</code>` : ''].filter(Boolean).join(' ');
+      const where = [v.location ? `<code>${breakable(formatLocation(v.location))}</code>` : '', v.path ? `<code>${breakable(v.path)}</code>` : ''].filter(Boolean).join(' ');
       return `<li>${txt(v.reason)}${where ? ` <span class="sub">at ${where}</span>` : ''}</li>`;
     }).join('') + '</ul>');
   }
@@ -237,14 +247,14 @@ function renderRow(f: Finding, index: number): string {
     details.push(`<p class="note"><span class="note-label">Suppressed</span> by ${txt(s.by)}: ${txt(s.reason)}${s.expires ? ` (until ${txt(s.expires)})` : ''}</p>`);
   }
   const status = statusBadge(f.status) + (f.suppressed ? ' <span class="badge sup">Suppressed</span>' : '');
-  const location = f.location ? `<code>${txt(formatLocation(f.location))}</code>` : '<span class="muted">live AWS</span>';
+  const location = f.location ? `<code>${breakable(formatLocation(f.location))}</code>` : '<span class="muted">live AWS</span>';
   return `<tr data-index="${index}" data-control="${esc(f.control)}" data-status="${esc(f.status)}" data-severity="${esc(f.severity)}">` +
-    `<td data-label="Status">${status}</td>` +
-    `<td data-label="Severity">${severityBadge(f.severity)}</td>` +
-    `<td data-label="Control"><a href="#${anchor(f.control)}">${esc(f.control)}</a></td>` +
-    `<td data-label="Resource" class="c-resource">${resource}</td>` +
-    `<td data-label="Finding" class="c-finding">${details.join('')}</td>` +
-    `<td data-label="Location" class="c-location">${location}</td></tr>`;
+    cell('Status', status) +
+    cell('Severity', severityBadge(f.severity)) +
+    cell('Control', `<a href="#${anchor(f.control)}">${esc(f.control)}</a>`) +
+    cell('Resource', resource, 'c-resource') +
+    cell('Finding', details.join(''), 'c-finding') +
+    cell('Location', location, 'c-location') + '</tr>';
 }
 
 function renderFindings(result: ScanResult, tallies: readonly ControlTally[]): string {
@@ -329,7 +339,7 @@ const STYLE = `
 *,*::before,*::after{box-sizing:border-box}
 html{-webkit-text-size-adjust:100%;text-size-adjust:100%}
 body{margin:0;background:var(--bg);color:var(--fg);font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,"Noto Sans",sans-serif;overflow-wrap:break-word}
-code,pre{font-family:ui-monospace,SFMono-Regular,"SF Mono",Menlo,Consolas,"Liberation Mono",monospace;font-size:.86em}
+code,pre{font-family:ui-monospace,SFMono-Regular,"SF Mono",Menlo,Consolas,"Liberation Mono",monospace;font-size:.88em}
 a{color:var(--accent)}
 a:hover{text-decoration-thickness:2px}
 :focus-visible{outline:3px solid var(--focus);outline-offset:2px;border-radius:2px}
@@ -348,8 +358,7 @@ a:hover{text-decoration-thickness:2px}
 .top :focus-visible{outline-color:#8cb4ff}
 .intro{padding:24px 0 8px}
 h1{font-size:1.75rem;line-height:1.25;margin:0 0 6px}
-.meta{margin:0;color:var(--muted);font-size:.92rem}
-.meta span+span::before{content:"\\00b7";margin:0 .5em;color:var(--muted)}
+.meta{display:flex;flex-wrap:wrap;gap:2px 20px;margin:0;color:var(--muted);font-size:.92rem}
 .panel{background:var(--panel);border:1px solid var(--border);border-radius:10px;padding:20px 24px;margin:16px 0;min-width:0}
 .panel-alert{border-color:#cf222e;border-left-width:6px}
 h2{font-size:1.3rem;margin:0 0 14px;display:flex;align-items:center;gap:10px}
@@ -360,7 +369,7 @@ h2:focus-visible{outline:3px solid var(--focus)}
 .muted{color:var(--muted)}
 .empty{color:var(--muted);font-style:italic;margin:12px 0}
 .cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(128px,1fr));gap:12px;margin:0 0 20px;padding:0}
-.card{border:1px solid var(--border);border-top:4px solid var(--border-strong);border-radius:8px;padding:10px 14px;background:#fff;min-width:0}
+.card{display:flex;flex-direction:column;justify-content:space-between;border:1px solid var(--border);border-top:4px solid var(--border-strong);border-radius:8px;padding:10px 14px;background:#fff;min-width:0}
 .card dt{font-size:.78rem;font-weight:600;letter-spacing:.04em;text-transform:uppercase;color:var(--muted)}
 .card dd{margin:2px 0 0;font-size:1.75rem;font-weight:650;line-height:1.2;font-variant-numeric:tabular-nums}
 .card-failed{border-top-color:var(--failed)}.card-failed dd{color:#a40e26}
@@ -375,6 +384,7 @@ caption{text-align:left;font-weight:600;padding:0 0 8px;color:var(--fg)}
 th,td{text-align:left;vertical-align:top;padding:8px 10px;border-bottom:1px solid var(--border)}
 thead th{font-size:.8rem;text-transform:uppercase;letter-spacing:.04em;color:var(--muted);border-bottom:2px solid var(--border);white-space:nowrap}
 .matrix td,.matrix thead th:not(:first-child){text-align:right;font-variant-numeric:tabular-nums}
+.matrix thead th{white-space:normal;text-transform:none;letter-spacing:0;font-size:.8rem;vertical-align:bottom}
 .matrix td.zero{color:var(--muted)}
 .matrix td.hot{color:#a40e26;font-weight:650}
 .matrix td.total{font-weight:650}
@@ -414,12 +424,10 @@ button:hover{background:#eaeef2}
 .findings tr[hidden],tr[hidden]{display:none!important}
 .findings td{font-size:.92rem}
 .c-resource,.c-finding,.c-location,.stack td{overflow-wrap:anywhere}
-.c-resource{min-width:12rem}
-.c-finding{min-width:16rem}
-.c-location{min-width:9rem}
+.c-finding{width:38%}
 .rtype{display:block;font-size:.75rem;font-weight:600;text-transform:uppercase;letter-spacing:.04em;color:var(--muted)}
 .rid{font-weight:600}
-.sub{display:block;color:var(--muted);font-size:.85rem}
+.sub{display:block;color:var(--muted);font-size:.88rem}
 .sub code{color:var(--fg)}
 .reason{margin:0}
 .violations{margin:4px 0 0;padding-left:1.2em}
@@ -443,11 +451,23 @@ details[open]{padding-bottom:12px}
 details>p,details>pre{margin-top:4px}
 summary{cursor:pointer;padding:8px 0;font-weight:600}
 footer{color:var(--muted);font-size:.85rem;padding:8px 0 32px}
-@media (max-width:960px){
+@media (max-width:1100px){
 .summary-grid{grid-template-columns:minmax(0,1fr)}
+}
+@media (max-width:960px){
 .filters{grid-template-columns:repeat(2,minmax(0,1fr))}
 .field-button{align-self:end}
 .docs{grid-template-columns:minmax(0,1fr)}
+}
+@media (max-width:900px){
+table.stack thead{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
+table.stack,table.stack tbody,table.stack tr,table.stack td{display:block;width:100%}
+table.stack caption{display:block}
+table.stack caption.sr-only{position:absolute}
+table.stack tr{border:1px solid var(--border);border-radius:8px;margin:0 0 10px;padding:6px 12px}
+table.stack td{display:grid;grid-template-columns:5.6rem minmax(0,1fr);gap:8px;border:0;padding:4px 0;min-width:0}
+table.stack td::before{content:attr(data-label);font-size:.78rem;font-weight:600;text-transform:uppercase;letter-spacing:.03em;color:var(--muted);padding-top:2px}
+.findings tbody tr:hover{background:none}
 }
 @media (max-width:720px){
 body{font-size:15px}
@@ -460,14 +480,11 @@ h1{font-size:1.45rem}
 .bars li{grid-template-columns:4rem minmax(0,1fr);grid-template-areas:"label text" "bar bar";gap:2px 10px;padding:5px 0}
 .bar-label{grid-area:label}.bar{grid-area:bar}.bar-text{grid-area:text;text-align:right}
 .filters{grid-template-columns:minmax(0,1fr)}
-table.stack thead{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
-table.stack,table.stack tbody,table.stack tr,table.stack td{display:block;width:100%}
-table.stack caption{display:block}
-table.stack caption.sr-only{position:absolute}
-table.stack tr{border:1px solid var(--border);border-radius:8px;margin:0 0 10px;padding:6px 12px}
-table.stack td{display:grid;grid-template-columns:5.6rem minmax(0,1fr);gap:8px;border:0;padding:4px 0;min-width:0}
-table.stack td::before{content:attr(data-label);font-size:.78rem;font-weight:600;text-transform:uppercase;letter-spacing:.03em;color:var(--muted);padding-top:2px}
-.findings tbody tr:hover{background:none}
+.matrix{font-size:.85rem}
+.matrix th,.matrix td{padding:7px 2px}
+.matrix thead th{font-size:.7rem}
+.matrix .badge{padding:1px 5px;font-size:.72rem}
+h3{font-size:1rem}
 }
 @media print{
 .top nav,.filters,.skip,.link-button,noscript{display:none!important}
