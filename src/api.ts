@@ -16,6 +16,7 @@ import type { Finding, InputError, Resource } from './model/index.js';
 import { isCandidateFile, isCdkManifest, readInput, type SourceOptions, type SourceResult } from './sources/index.js';
 import { walkInputs, type InputFile } from './sources/walk.js';
 import { fromTransfer } from './sources/transfer.js';
+import { moduleDirOf, readTerraformDirs } from './sources/terraform/module.js';
 import type { WorkRequest, WorkResult } from './sources/worker.js';
 
 /** Options of {@link scanPaths} and {@link scanPathsAsync}. */
@@ -27,6 +28,10 @@ export interface ScanOptions extends ScanSettings, SourceOptions {
    * silently instead of reported (for pre-commit hooks, which pass every staged file).
    */
   onlyRecognized?: boolean;
+  /** Terraform `--var name=value` values. */
+  terraformVars?: Record<string, string>;
+  /** Terraform `--var-file` paths. */
+  terraformVarFiles?: string[];
   /**
    * Worker threads that read files in parallel ({@link scanPathsAsync} only). Default: one per
    * core up to 4 when there are at least 64 files, else none (starting a worker costs more).
@@ -35,15 +40,27 @@ export interface ScanOptions extends ScanSettings, SourceOptions {
 }
 
 /** The files to read, in order, and the problems met finding them. */
-function collectInputs(paths: string[], onlyRecognized = false): { files: InputFile[]; errors: InputError[] } {
+function collectInputs(paths: string[], onlyRecognized = false): { files: InputFile[]; errors: InputError[]; terraformDirs: string[] } {
   const errors: InputError[] = [];
   const files: InputFile[] = [];
+  const terraformDirs = new Set<string>();
   const named = paths.filter((p) => p !== '-');
   for (const file of walkInputs(named.map(expandCdkManifest), errors)) {
     if (onlyRecognized) file.explicit = false;
-    if (file.explicit || isCandidateFile(file.path)) files.push(file);
+    // A .tf file belongs to its folder's module, which is read as a whole.
+    if (file.path.endsWith('.tf')) terraformDirs.add(moduleDirOf(file.path));
+    else if (file.explicit || isCandidateFile(file.path)) files.push(file);
   }
-  return { files, errors };
+  return { files, errors, terraformDirs: [...terraformDirs] };
+}
+
+/** Reads the Terraform configurations of the scan (in this thread: modules cross folders). */
+function addTerraform(scan: Scan, dirs: string[], options: ScanOptions): void {
+  if (dirs.length === 0) return;
+  const out = readTerraformDirs(dirs, { vars: options.terraformVars, varFiles: options.terraformVarFiles });
+  for (const e of out.errors) scan.addError(e);
+  for (const r of out.resources) scan.add(r);
+  for (let i = 0; i < out.inputsRead; i++) scan.noteInputRead();
 }
 
 /** Feeds one file's result to the scan, and notes the template parameters it declares. */
@@ -70,9 +87,10 @@ export function scanPaths(paths: string[], options: ScanOptions = {}): ScanResul
   const scan = new Scan(options);
   const declared = new Set<string>();
   if (paths.includes('-')) addResult(scan, readInput('-', true, options, options.stdin), declared);
-  const { files, errors } = collectInputs(paths, options.onlyRecognized);
+  const { files, errors, terraformDirs } = collectInputs(paths, options.onlyRecognized);
   for (const e of errors) scan.addError(e);
   for (const f of files) addResult(scan, readInput(f.path, f.explicit, options), declared);
+  addTerraform(scan, terraformDirs, options);
   reportUnusedParameters(scan, options, declared);
   return scan.result();
 }
@@ -85,16 +103,18 @@ export async function scanPathsAsync(paths: string[], options: ScanOptions = {})
   const scan = new Scan(options);
   const declared = new Set<string>();
   if (paths.includes('-')) addResult(scan, readInput('-', true, options, options.stdin), declared);
-  const { files, errors } = collectInputs(paths, options.onlyRecognized);
+  const { files, errors, terraformDirs } = collectInputs(paths, options.onlyRecognized);
   for (const e of errors) scan.addError(e);
   const workers = options.workers ?? (files.filter(isHeavy).length >= 32 ? Math.min(4, availableParallelism()) : 0);
   if (workers <= 0 || files.length === 0) {
     for (const f of files) addResult(scan, readInput(f.path, f.explicit, options), declared);
+    addTerraform(scan, terraformDirs, options);
     reportUnusedParameters(scan, options, declared);
     return scan.result();
   }
   const sourceOptions: SourceOptions = { maxFileBytes: options.maxFileBytes, cfnParameters: options.cfnParameters, pseudoParameters: options.pseudoParameters };
   await readInWorkers(files, sourceOptions, workers, (out) => addResult(scan, out, declared));
+  addTerraform(scan, terraformDirs, options);
   reportUnusedParameters(scan, options, declared);
   return scan.result();
 }

@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
 import { scanPaths } from '../src/api.js';
 
 const CASES = resolve(import.meta.dirname, 'fixtures', 'cases');
-const READ_FORMATS = new Set(['taskdef-json', 'cfn-yaml', 'cfn-json']);
+const READ_FORMATS = new Set(['taskdef-json', 'cfn-yaml', 'cfn-json', 'tf-hcl']);
 
 interface Expectation { resource: string; control: string; status: string; also_ok?: string[]; ambiguous?: boolean }
 

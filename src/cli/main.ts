@@ -76,6 +76,8 @@ interface ScanFlags {
   parameters?: string[];
   parametersFile?: string;
   onlyRecognized?: boolean;
+  var?: string[];
+  varFile?: string[];
   region?: string;
   account?: string;
   publish?: string;
@@ -118,6 +120,12 @@ function scanOptionsFrom(paths: string[], flags: ScanFlags): { inputs: string[];
     maxFileBytes,
     stdin,
     onlyRecognized: flags.onlyRecognized,
+    terraformVars: Object.fromEntries((flags.var ?? []).map((v) => {
+      const eq = v.indexOf('=');
+      if (eq <= 0) throw new UsageError(`--var: expected name=value, got '${v}'`);
+      return [v.slice(0, eq).trim(), v.slice(eq + 1)];
+    })),
+    terraformVarFiles: flags.varFile,
   };
   return { inputs, options, fileConfig };
 }
@@ -267,6 +275,8 @@ function addSourceOptions(cmd: Command): Command {
     .option('--parameters-file <file>', 'CloudFormation parameter values from a file: create-stack JSON, deploy "Key=Value" list, or CodePipeline template configuration')
     .option('--region <region>', 'the region templates deploy to (AWS::Region, AWS::Partition)')
     .option('--account <id>', 'the account templates deploy to (AWS::AccountId)')
+    .option('--var <name=value>', 'a Terraform variable value (repeatable), as terraform plan -var', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--var-file <file>', 'a Terraform variable file (repeatable), as terraform plan -var-file', (v: string, prev: string[] = []) => [...prev, v])
     .option('--only-recognized', 'skip named files that are not in a format ecsguard reads, as when walking a folder (for pre-commit hooks)');
 }
 

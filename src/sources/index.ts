@@ -32,7 +32,7 @@ export interface SourceOptions {
 }
 
 /** Extensions read when walking a directory; other files are not opened. */
-const WALKED_EXTENSIONS = new Set(['.json', '.yaml', '.yml', '.template']);
+const WALKED_EXTENSIONS = new Set(['.json', '.yaml', '.yml', '.template', '.tf']);
 
 /** True when a file found by walking a directory should be opened at all. */
 export function isCandidateFile(path: string): boolean {
@@ -64,9 +64,6 @@ export function isCdkManifest(value: unknown): boolean {
 /** Detects the format of `text` and reads it; `null` for a walked file in no known format. */
 export function readText(file: string, text: string, explicit: boolean, options: SourceOptions = {}): SourceResult | null {
   const ext = extname(file).toLowerCase();
-  if (ext === '.tf' || ext === '.hcl') {
-    return explicit ? { resources: [], errors: [{ file, line: null, column: null, message: 'Terraform HCL is not read yet by this version of ecsguard; scan the task definition JSON, or the plan after Terraform support lands' }] } : null;
-  }
   const trimmed = text.trimStart();
   const jsonLike = ext === '.json' || trimmed.startsWith('{') || trimmed.startsWith('[');
   if (jsonLike) {

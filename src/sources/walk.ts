@@ -13,8 +13,8 @@ export interface InputFile {
   explicit: boolean;
 }
 
-/** Directory names never walked into. */
-export const SKIPPED_DIRECTORIES = new Set(['node_modules', '.git', '.terraform.d']);
+/** Directory names never walked into (downloaded Terraform modules are reached through .terraform/modules/modules.json). */
+export const SKIPPED_DIRECTORIES = new Set(['node_modules', '.git', '.terraform', '.terraform.d']);
 
 /**
  * Yields the files under `paths` in a stable (sorted) order. Problems (missing path, permission,

@@ -1,0 +1,266 @@
+/**
+ * Terraform's built-in functions that decide ECS values in practice
+ * (https://developer.hashicorp.com/terraform/language/functions): encoding (jsonencode,
+ * jsondecode), files (file, templatefile), collections (merge, concat, lookup, flatten ...),
+ * strings (format, join, lower, replace ...), type conversion, and try/coalesce. Any other function
+ * gives an `Unresolved` value naming it. An unknown argument makes the result unknown, except for
+ * jsonencode, which keeps the structure so known fields stay judgeable.
+ */
+import { readFileSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
+import { parseTree, type Node as JsonNode, type ParseError } from 'jsonc-parser';
+import { isUnresolved, unresolved, type Location } from '../../model/index.js';
+import { displayPath } from '../walk.js';
+import { LineIndex } from '../text.js';
+import { jsonSyntaxError } from '../json-tree.js';
+import type { EvalScope } from './evaluate.js';
+import { parseHcl, type SyntaxNode } from './parser.js';
+import { firstUnresolved, JsonEncoded, plainOf, setPos, SourcedText, textOf, type TfValue } from './values.js';
+
+const isMap = (v: TfValue): v is Record<string, TfValue> => !!v && typeof v === 'object' && !Array.isArray(v) && !isUnresolved(v) && !(v instanceof SourcedText) && !(v instanceof JsonEncoded);
+
+/**
+ * Parses JSON text into values with the position of every key and item. `origin` is where the
+ * text's first character is (a heredoc body, a file); for `approximate` origins (templatefile),
+ * lines map one to one.
+ */
+export function jsonWithPositions(text: string, origin: Location, scope: EvalScope, at: Location): TfValue {
+  const errors: ParseError[] = [];
+  const root = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false });
+  const index = new LineIndex(text);
+  const loc = (offset: number): Location => {
+    const p = index.position(offset);
+    return { file: origin.file, line: origin.line + p.line - 1, column: p.line === 1 ? origin.column + p.column - 1 : p.column };
+  };
+  if (errors.length || !root) {
+    const e = jsonSyntaxError(text);
+    const where = loc(errors[0]?.offset ?? 0);
+    scope.problem(where, `invalid JSON in ${origin.file === at.file && origin.line === at.line ? 'a string' : 'the text decoded here'}: ${e.message.replace(/^invalid JSON: /, '')}`);
+    return unresolved(`the JSON at ${where.file}:${where.line} is invalid`);
+  }
+  const build = (n: JsonNode): TfValue => {
+    switch (n.type) {
+      case 'object': {
+        const out: Record<string, TfValue> = {};
+        for (const p of n.children ?? []) {
+          const [k, v] = p.children ?? [];
+          if (!k || !v) continue;
+          const key = String(k.value);
+          setPos(out, key, loc(k.offset));
+          out[key] = build(v);
+        }
+        return out;
+      }
+      case 'array': {
+        const out: TfValue[] = [];
+        for (const c of n.children ?? []) {
+          setPos(out, out.length, loc(c.offset));
+          out.push(build(c));
+        }
+        return out;
+      }
+      default:
+        return n.value as TfValue;
+    }
+  };
+  return build(root);
+}
+
+/** Reads a file for file() / templatefile(): relative paths are relative to the root module (where terraform runs). */
+function readRelative(path: string, scope: EvalScope, at: Location): { text: string; file: string } | null {
+  const full = isAbsolute(path) ? path : resolve(scope.rootDir, path);
+  try {
+    return { text: readFileSync(full, 'utf8'), file: displayPath(full) };
+  } catch (e) {
+    scope.problem(at, `file ${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+    return null;
+  }
+}
+
+/** Renders a templatefile() template: `${expr}` with the given variables; directives are not evaluated. */
+function renderTemplate(text: string, vars: Record<string, TfValue>, scope: EvalScope): string | null {
+  let failed = false;
+  const out = text.replace(/\$\$\{/g, '\u0001').replace(/\$\{([^}]*)\}/g, (_, expr: string) => {
+    const tree = parseHcl(`__v = ${expr}\n`);
+    const attr = tree.descendantsOfType('attribute')[0];
+    const node = attr?.namedChildren.find((c) => c?.type === 'expression') as SyntaxNode | undefined;
+    if (!node || tree.hasError) {
+      failed = true;
+      return '';
+    }
+    const bindings = new Map(scope.bindings);
+    for (const [k, v] of Object.entries(vars)) bindings.set(k, v);
+    // eslint-disable-next-line @typescript-eslint/no-use-before-define
+    const v = evaluateDetached(node, { ...scope, bindings });
+    const t = textOf(v);
+    if (t === null) {
+      failed = true;
+      return '';
+    }
+    return t;
+  }).replace(/\u0001/g, '${');
+  if (failed || /%\{/.test(out)) return null;
+  return out;
+}
+
+let evaluateDetached: (n: SyntaxNode, s: EvalScope) => TfValue = () => unresolved('evaluator not ready');
+
+/** Wires the evaluator in (functions and evaluator refer to each other). */
+export function setEvaluator(fn: (n: SyntaxNode, s: EvalScope) => TfValue): void {
+  evaluateDetached = fn;
+}
+
+const toText = (v: TfValue): string | null => textOf(v);
+
+/** Calls Terraform function `name`. */
+export function callFunction(name: string, args: TfValue[], scope: EvalScope, node: SyntaxNode): TfValue {
+  const at: Location = { file: scope.file, line: node.startPosition.row + 1, column: node.startPosition.column + 1 };
+  // jsonencode keeps unknown parts inside its structure; try/coalesce pick among known values.
+  if (name === 'jsonencode') return args.length === 1 ? new JsonEncoded(args[0]) : unresolved('jsonencode takes one argument');
+  if (name === 'try' || name === 'can') {
+    const ok = args.find((a) => !firstUnresolved(a));
+    if (name === 'can') return args.length > 0 && !firstUnresolved(args[0]);
+    return ok ?? unresolved('every try() alternative is unknown');
+  }
+  const unknown = args.find((a) => isUnresolved(a));
+  if (unknown && isUnresolved(unknown)) return unresolved(`${name}(): ${unknown.unresolved}`);
+  switch (name) {
+    case 'jsondecode': {
+      const a = args[0];
+      if (a instanceof SourcedText) return jsonWithPositions(a.text, a.origin, scope, at);
+      if (a instanceof JsonEncoded) return a.value as TfValue;
+      const t = toText(a);
+      return t === null ? unresolved('jsondecode of a non-string') : jsonWithPositions(t, at, scope, at);
+    }
+    case 'file': {
+      const p = toText(args[0]);
+      if (p === null) return unresolved('file() path is not a string');
+      const r = readRelative(p, scope, at);
+      return r ? new SourcedText(r.text, { file: r.file, line: 1, column: 1 }) : unresolved(`file ${p} could not be read`);
+    }
+    case 'templatefile': {
+      const p = toText(args[0]);
+      if (p === null) return unresolved('templatefile() path is not a string');
+      const r = readRelative(p, scope, at);
+      if (!r) return unresolved(`template ${p} could not be read`);
+      const vars = isMap(args[1]) ? args[1] : {};
+      const u = firstUnresolved(vars);
+      if (u) return unresolved(`templatefile ${p}: ${u.unresolved}`);
+      const out = renderTemplate(r.text, vars, scope);
+      return out === null ? unresolved(`templatefile ${p} uses directives or expressions that are not evaluated`) : new SourcedText(out, { file: r.file, line: 1, column: 1 }, true);
+    }
+    case 'merge': {
+      const out: Record<string, TfValue> = {};
+      for (const a of args) {
+        if (a === null) continue;
+        if (!isMap(a)) return unresolved('merge() of a value that is not a map');
+        for (const [k, v] of Object.entries(a)) out[k] = v;
+      }
+      return out;
+    }
+    case 'concat': {
+      const out: TfValue[] = [];
+      for (const a of args) {
+        if (!Array.isArray(a)) return unresolved('concat() of a value that is not a list');
+        out.push(...a);
+      }
+      return out;
+    }
+    case 'flatten': {
+      const flat = (v: TfValue): TfValue[] => (Array.isArray(v) ? v.flatMap(flat) : [v]);
+      return Array.isArray(args[0]) ? flat(args[0]) : unresolved('flatten() of a non-list');
+    }
+    case 'lookup': {
+      const [m, k, d] = args;
+      const key = toText(k);
+      if (!isMap(m) || key === null) return unresolved('lookup() on a non-map');
+      return key in m ? m[key] : args.length > 2 ? d : unresolved(`lookup(): key ${key} is missing`);
+    }
+    case 'element': {
+      const [l, i] = args;
+      return Array.isArray(l) && l.length ? l[Number(i) % l.length] : unresolved('element() of an empty or non-list');
+    }
+    case 'length': {
+      const a = args[0];
+      return Array.isArray(a) ? a.length : isMap(a) ? Object.keys(a).length : (toText(a) ?? '').length;
+    }
+    case 'keys': return isMap(args[0]) ? Object.keys(args[0]).sort() : unresolved('keys() of a non-map');
+    case 'values': return isMap(args[0]) ? Object.keys(args[0]).sort().map((k) => (args[0] as Record<string, TfValue>)[k]) : unresolved('values() of a non-map');
+    case 'contains': return Array.isArray(args[0]) ? args[0].some((x) => toText(x) === toText(args[1])) : unresolved('contains() on a non-list');
+    case 'distinct': return Array.isArray(args[0]) ? args[0].filter((x, i, a) => a.findIndex((y) => JSON.stringify(plainOf(y)) === JSON.stringify(plainOf(x))) === i) : unresolved('distinct() of a non-list');
+    case 'compact': return Array.isArray(args[0]) ? args[0].filter((x) => x !== null && x !== '') : unresolved('compact() of a non-list');
+    case 'tolist': case 'toset': return Array.isArray(args[0]) ? args[0] : unresolved(`${name}() of a non-list`);
+    case 'tomap': return isMap(args[0]) ? args[0] : unresolved('tomap() of a non-map');
+    case 'tostring': return args[0] === null ? null : toText(args[0]) ?? unresolved('tostring() of a collection');
+    case 'tonumber': return args[0] === null ? null : Number(toText(args[0]));
+    case 'tobool': return args[0] === null ? null : toText(args[0]) === 'true';
+    case 'format': {
+      const f = toText(args[0]);
+      if (f === null) return unresolved('format() string is not a string');
+      let i = 1;
+      return f.replace(/%(%|[-+ #0]*\d*(?:\.\d+)?[sdvqft])/g, (m, spec: string) => {
+        if (spec === '%') return '%';
+        const v = args[i++];
+        if (spec.endsWith('q')) return JSON.stringify(toText(v));
+        if (spec.endsWith('d')) return String(Math.trunc(Number(v)));
+        return toText(v) ?? JSON.stringify(plainOf(v));
+      });
+    }
+    case 'join': {
+      const sep = toText(args[0]) ?? '';
+      const parts = args.slice(1).flatMap((a) => (Array.isArray(a) ? a : [a]));
+      const texts = parts.map(toText);
+      return texts.some((t) => t === null) ? unresolved('join() of non-strings') : texts.join(sep);
+    }
+    case 'split': {
+      const sep = toText(args[0]);
+      const s = toText(args[1]);
+      return sep === null || s === null ? unresolved('split() of non-strings') : s.split(sep);
+    }
+    case 'lower': case 'upper': case 'trimspace': case 'title': {
+      const s = toText(args[0]);
+      if (s === null) return unresolved(`${name}() of a non-string`);
+      return name === 'lower' ? s.toLowerCase() : name === 'upper' ? s.toUpperCase() : name === 'title' ? s.replace(/\b\w/g, (c) => c.toUpperCase()) : s.trim();
+    }
+    case 'replace': {
+      const [s, sub, rep] = args.map(toText);
+      if (s === null || sub === null || rep === null) return unresolved('replace() of non-strings');
+      if (sub.length > 1 && sub.startsWith('/') && sub.endsWith('/')) return s.replace(new RegExp(sub.slice(1, -1), 'g'), rep.replace(/\$\{(\d+)\}/g, '$$$1'));
+      return s.split(sub).join(rep);
+    }
+    case 'substr': {
+      const s = toText(args[0]) ?? '';
+      const off = Number(args[1]);
+      const len = Number(args[2]);
+      return len < 0 ? s.slice(off) : s.slice(off, off + len);
+    }
+    case 'startswith': return (toText(args[0]) ?? '').startsWith(toText(args[1]) ?? '\u0000');
+    case 'endswith': return (toText(args[0]) ?? '').endsWith(toText(args[1]) ?? '\u0000');
+    case 'coalesce': return args.find((a) => a !== null && a !== '') ?? unresolved('coalesce(): every argument is null or empty');
+    case 'coalescelist': return args.find((a) => Array.isArray(a) && a.length > 0) ?? [];
+    case 'max': return Math.max(...args.map(Number));
+    case 'min': return Math.min(...args.map(Number));
+    case 'abs': return Math.abs(Number(args[0]));
+    case 'range': {
+      const [a, b, step] = args.map(Number);
+      const [start, end] = args.length === 1 ? [0, a] : [a, b];
+      const st = args.length === 3 ? step : start <= end ? 1 : -1;
+      const out: number[] = [];
+      for (let x = start; st > 0 ? x < end : x > end; x += st) out.push(x);
+      return out;
+    }
+    case 'zipmap': {
+      const [k, v] = args;
+      if (!Array.isArray(k) || !Array.isArray(v)) return unresolved('zipmap() of non-lists');
+      return Object.fromEntries(k.map((key, i) => [toText(key) ?? '', v[i]]));
+    }
+    case 'base64encode': return Buffer.from(toText(args[0]) ?? '').toString('base64');
+    case 'base64decode': return Buffer.from(toText(args[0]) ?? '', 'base64').toString('utf8');
+    case 'sort': return Array.isArray(args[0]) ? [...args[0]].sort() : unresolved('sort() of a non-list');
+    case 'reverse': return Array.isArray(args[0]) ? [...args[0]].reverse() : unresolved('reverse() of a non-list');
+    case 'one': return Array.isArray(args[0]) ? (args[0].length ? args[0][0] : null) : unresolved('one() of a non-list');
+    case 'sensitive': case 'nonsensitive': return args[0];
+    default:
+      return unresolved(`function ${name}() is not evaluated by ecsguard`);
+  }
+}
