@@ -12,6 +12,7 @@ import { decodeText, DEFAULT_MAX_FILE_BYTES, readTextFile, type TextRead } from 
 import { looksLikeTaskDefinitionJson, readTaskDefinitionJson } from './taskdef-json/index.js';
 import { looksLikeDescribeOutput, readDescribeOutput } from './taskdef-json/describe-outputs.js';
 import { looksLikeTemplate, mayBeTemplateText, readCloudFormation } from './cloudformation/index.js';
+import { looksLikePlan, readPlan } from './terraform/plan.js';
 
 /** What one file gave: the resources read and the errors met. */
 export interface SourceResult {
@@ -73,7 +74,7 @@ export function readText(file: string, text: string, explicit: boolean, options:
     } catch {
       // A broken JSON file found by walking (a tsconfig.json with comments ...) is reported only
       // when it looks like something ecsguard reads; named explicitly, it always is.
-      if (!explicit && !/containerDefinitions|taskDefinition|AWSTemplateFormatVersion|"AWS::|"(services|clusters|taskSets|capacityProviders)"/.test(text)) return null;
+      if (!explicit && !/containerDefinitions|taskDefinition|AWSTemplateFormatVersion|"AWS::|"(services|clusters|taskSets|capacityProviders|format_version)"/.test(text)) return null;
       if (ext === '.json' || explicit) {
         // A YAML template may start with '{' only when written as flow YAML; try it as a template.
         if (ext !== '.json' && mayBeTemplateText(text)) return cloudFormation(file, text, explicit, options);
@@ -85,6 +86,7 @@ export function readText(file: string, text: string, explicit: boolean, options:
     if (looksLikeTaskDefinitionJson(value)) return readTaskDefinitionJson(file, text, value);
     if (looksLikeTemplate(value)) return cloudFormation(file, text, explicit, options);
     if (looksLikeDescribeOutput(value)) return readDescribeOutput(file, text, value);
+    if (looksLikePlan(value)) return readPlan(file, text, value);
     if (isCdkManifest(value)) return { resources: [], errors: checkCdkManifest(file, text, value) };
     return explicit ? { resources: [], errors: [notRecognised(file)] } : null;
   }

@@ -14,8 +14,9 @@ import { firstUnresolved, JsonEncoded, plainOf, setPos, SourcedText, textOf, typ
 export interface EvalScope {
   /** The file the expression is in (for positions). */
   file: string;
-  /** The module's folder (path.module, relative paths of file()). */
+  /** The module's folder relative to the root module (path.module). */
   dir: string;
+  /** Absolute path of the root module, where relative paths of file() start. */
   rootDir: string;
   variable(name: string): TfValue;
   local(name: string): TfValue;
@@ -348,7 +349,7 @@ function resolveRef(ref: Ref, scope: EvalScope, head: SyntaxNode): TfValue {
       return wrap(scope.bindings.get(`each.${first}`) ?? unresolved('each outside a for_each resource'));
     case 'path':
       if (first === undefined) return new Ref('path') as unknown as TfValue;
-      return first === 'module' ? scope.dir : first === 'root' ? scope.rootDir : first === 'cwd' ? process.cwd() : unresolved(`path.${first}`);
+      return first === 'module' ? scope.dir : first === 'root' ? '.' : first === 'cwd' ? scope.rootDir : unresolved(`path.${first}`);
     case 'terraform':
       return first === 'workspace' ? 'default' : unresolved(`terraform.${first}`);
     case 'data':

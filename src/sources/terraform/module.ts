@@ -6,7 +6,7 @@
  * (`module.app.aws_ecs_service.this["api"]`) and the file and line of every field.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import type { TaskDefinition } from '@aws-sdk/client-ecs';
 import { isUnresolved, unresolved, type InputError, type Location, type Resource } from '../../model/index.js';
 import { operatingSystemOf } from '../../model/task-definition.js';
@@ -110,6 +110,7 @@ export interface TerraformOptions {
 interface Context {
   errors: InputError[];
   resources: Resource[];
+  /** Absolute path of the root module. */
   rootDir: string;
   options: TerraformOptions;
   /** Downloaded modules by key (`app`, `app.child`) from .terraform/modules/modules.json. */
@@ -143,6 +144,12 @@ function readTfvars(file: string, out: Map<string, TfValue>, ctx: Context, scope
     const e = a.type === 'attribute' ? attrExpr(a) : undefined;
     if (e) out.set(attrName(a), evaluate(e, { ...scope, file: displayPath(file) }));
   }
+}
+
+/** The type constraint of a variable block, as written (`string`, `list(string)` ...), or null. */
+function typeOf(v: Block | undefined): string | null {
+  const t = v ? bodyParts(v.body).attrs.find((a) => attrName(a) === 'type') : undefined;
+  return t ? (attrExpr(t)?.text.trim() ?? null) : null;
 }
 
 /** A `--var` value: an HCL expression when it looks like one (list, map, number, bool), else a string. */
@@ -191,7 +198,8 @@ function evaluateModule(dir: string, inputs: Map<string, TfValue> | null, prefix
   };
   const scope: EvalScope = {
     file: displayPath(dir),
-    dir: displayPath(dir) || '.',
+    // path.module is relative to the root module, where terraform runs (and file() paths start).
+    dir: relative(ctx.rootDir, resolve(dir)) || '.',
     rootDir: ctx.rootDir,
     bindings: new Map(),
     problem,
@@ -227,8 +235,10 @@ function evaluateModule(dir: string, inputs: Map<string, TfValue> | null, prefix
     const auto = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.auto.tfvars') || f.endsWith('.auto.tfvars.json')).sort() : [];
     const files = [join(dir, 'terraform.tfvars'), join(dir, 'terraform.tfvars.json'), ...auto.map((f) => join(dir, f))].filter((f) => existsSync(f));
     for (const f of [...files, ...(ctx.options.varFiles ?? [])]) readTfvars(f, values, ctx, scope);
-    for (const [k, v] of Object.entries(ctx.options.vars ?? {})) values.set(k, cliVar(v, scope));
+    for (const [k, v] of Object.entries(ctx.options.vars ?? {})) values.set(k, typeOf(variables.get(k)) === 'string' ? v : cliVar(v, scope));
   }
+  // A value given for a string variable is converted to a string, as Terraform does (user = 1000 is "1000").
+  for (const [k, v] of values) if (typeOf(variables.get(k)) === 'string' && (typeof v === 'number' || typeof v === 'boolean')) values.set(k, String(v));
   // Providers' default_tags, by provider alias (root module only: child modules inherit).
   if (!inputs) {
     for (const b of mod.blocks) {
@@ -421,7 +431,7 @@ function callModule(b: Block, scope: EvalScope, prefix: string, ctx: Context, de
   if (source === null) return;
   const keyPath = `${prefix.replace(/module\./g, '').replace(/\[[^\]]*\]/g, '').split('.').filter(Boolean).join('.')}${prefix ? '.' : ''}${name}`;
   let dir: string | undefined;
-  if (source.startsWith('./') || source.startsWith('../')) dir = join(scope.dir, source);
+  if (source.startsWith('./') || source.startsWith('../')) dir = resolve(ctx.rootDir, scope.dir, source);
   else dir = ctx.downloaded.get(keyPath);
   if (!dir || !existsSync(dir)) {
     const loc = locOf(b.file, b.node);
@@ -480,7 +490,7 @@ export function readTerraformDirs(dirs: string[], options: TerraformOptions = {}
   let inputsRead = 0;
   for (const d of [...all].sort()) {
     if (called.has(d)) continue;
-    const ctx: Context = { errors, resources, rootDir: displayPath(d) || '.', options, downloaded: downloadedModules(d), defaultTags: new Map(), reported: new Set() };
+    const ctx: Context = { errors, resources, rootDir: d, options, downloaded: downloadedModules(d), defaultTags: new Map(), reported: new Set() };
     const before = errors.length;
     evaluateModule(d, null, '', ctx, 0);
     if (errors.length === before || resources.length > 0) inputsRead++;
