@@ -211,6 +211,31 @@ function benchTemplates(count: number): { seconds: number; perSecond: number; pe
   return { seconds, perSecond: count / seconds, peakMb, resources, errors: report.errors.length };
 }
 
+/** 100 Terraform root modules of five files each (500 .tf files, 200 ECS resources) using variables, locals and jsonencode. */
+function benchTerraform(): { seconds: number; files: number; resources: number; peakMb: number; errors: number } {
+  const root = join(import.meta.dirname, '.work', 'terraform');
+  rmSync(root, { recursive: true, force: true });
+  let files = 0;
+  for (let i = 0; i < 100; i++) {
+    const dir = join(root, `stack-${String(i).padStart(3, '0')}`);
+    mkdirSync(dir, { recursive: true });
+    const write = (name: string, text: string) => {
+      writeFileSync(join(dir, name), text);
+      files++;
+    };
+    write('providers.tf', `provider "aws" {\n  region = var.region\n  default_tags {\n    tags = { stack = "stack-${i}", owner = "platform" }\n  }\n}\n`);
+    write('variables.tf', ['region = "eu-west-1"', `app_user = "${i % 4 === 0 ? 'root' : '1000'}"`, 'image_tag = "1.2.3"', 'env = "prod"'].map((l) => {
+      const [k, v] = l.split(' = ');
+      return `variable "${k}" {\n  type    = string\n  default = ${v}\n}\n`;
+    }).join('\n'));
+    write('locals.tf', `locals {\n  name = "svc-${i}"\n  log = {\n    logDriver = "awslogs"\n    options = { "awslogs-group" = "/ecs/\${local.name}", "awslogs-region" = var.region, "awslogs-stream-prefix" = "app" }\n  }\n  common = { essential = true, readonlyRootFilesystem = var.env == "prod", logConfiguration = local.log }\n}\n`);
+    write('main.tf', `resource "aws_ecs_task_definition" "app" {\n  family                   = local.name\n  requires_compatibilities = ["FARGATE"]\n  network_mode             = "awsvpc"\n  cpu                      = 512\n  memory                   = 1024\n  container_definitions = jsonencode([\n    merge(local.common, { name = "app", image = "111122223333.dkr.ecr.eu-west-1.amazonaws.com/\${local.name}:\${var.image_tag}", user = var.app_user }),\n    merge(local.common, { name = "sidecar", image = "public.ecr.aws/aws-observability/aws-otel-collector:v0.40.0", user = "10001" }),\n  ])\n  runtime_platform {\n    operating_system_family = "LINUX"\n  }\n  tags = { service = local.name }\n}\n\nresource "aws_ecs_service" "app" {\n  name            = local.name\n  cluster         = "main"\n  task_definition = aws_ecs_task_definition.app.arn\n  launch_type     = "FARGATE"\n  desired_count   = 2\n  network_configuration {\n    subnets          = ["subnet-0aaaaaaaaaaaaaaaa"]\n    assign_public_ip = ${i % 5 === 0}\n  }\n}\n`);
+    write('outputs.tf', `output "service_name" {\n  value = aws_ecs_service.app.name\n}\n`);
+  }
+  const { seconds, peakMb, report } = runCli(root);
+  return { seconds, files, resources: report.summary.resources, peakMb, errors: report.errors.length };
+}
+
 function require_text(file: string): string {
   return spawnSync('cat', [file], { encoding: 'utf8', maxBuffer: 1 << 30 }).stdout;
 }
@@ -221,6 +246,7 @@ function main(): void {
 const ev = benchEvaluations(100_000);
 const e2e = benchEndToEnd(10_000);
 const cfn = benchTemplates(1_000);
+const tf = benchTerraform();
 const rows = [
   ['control evaluations / s (100,000 task definitions)', Math.round(ev.perSecond).toLocaleString('en-US'), '>= 1,000,000', ev.perSecond >= 1_000_000],
   ['evaluations run', ev.evaluations.toLocaleString('en-US'), '', true],
@@ -234,6 +260,11 @@ const rows = [
   ['ECS resources in them', cfn.resources.toLocaleString('en-US'), '', true],
   ['peak memory of the template scan, MB', cfn.peakMb.toFixed(0), '', true],
   ['input errors in generated templates', String(cfn.errors), '0', cfn.errors === 0],
+  ['scan of 500 .tf files (100 root modules), seconds', tf.seconds.toFixed(2), '< 5.00', tf.seconds < 5],
+  ['.tf files / s', Math.round(tf.files / tf.seconds).toLocaleString('en-US'), '', true],
+  ['ECS resources in them', String(tf.resources), '200', tf.resources === 200],
+  ['peak memory of the Terraform scan, MB', tf.peakMb.toFixed(0), '', true],
+  ['input errors in generated Terraform', String(tf.errors), '0', tf.errors === 0],
 ] as const;
 for (const [what, value, target, ok] of rows) console.log(`${ok ? '  ' : '!!'} ${what.padEnd(52)} ${String(value).padStart(12)}  ${target}`);
 process.exitCode = rows.every((r) => r[3]) ? 0 : 1;

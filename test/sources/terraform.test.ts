@@ -150,3 +150,23 @@ describe('Terraform plan JSON', () => {
     assert.equal(status(r, 'aws_ecs_service.web', 'ECS.10'), 'PASSED');
   });
 });
+
+describe('Terraform examples', () => {
+  it('a conditional on a variable decides Container Insights, and --var changes it', () => {
+    const r = scanPaths([join('examples', 'terraform')]);
+    assert.deepEqual(r.errors, []);
+    assert.equal(status(r, 'aws_ecs_cluster.retail', 'ECS.12'), 'PASSED');
+    const dev = scanPaths([join('examples', 'terraform')], { terraformVars: { environment: 'dev' } });
+    assert.equal(status(dev, 'aws_ecs_cluster.retail', 'ECS.12'), 'FAILED');
+    assert.equal(status(r, 'aws_ecs_task_definition.reports', 'ECS.21'), 'FAILED');
+    assert.equal(status(r, 'module.checkout.aws_ecs_task_definition.this', 'ECS.20'), 'PASSED');
+    assert.equal(status(r, 'module.admin.aws_ecs_service.this', 'ECS.2'), 'FAILED');
+  });
+  it('the plan example', () => {
+    const r = scanPaths([join('examples', 'terraform-plan')]);
+    assert.equal(status(r, 'module.payments.aws_ecs_task_definition.this', 'ECS.18'), 'FAILED');
+    assert.equal(status(r, 'module.payments.aws_ecs_task_definition.this', 'ECS.20'), 'FAILED');
+    assert.equal(status(r, 'aws_ecs_cluster.payments', 'ECS.12'), 'FAILED');
+    assert.equal(status(r, 'aws_ecs_cluster.payments', 'ECS.14'), 'PASSED');
+  });
+});

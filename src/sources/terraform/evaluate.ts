@@ -31,16 +31,9 @@ const named = (n: SyntaxNode): SyntaxNode[] => n.namedChildren.filter((c): c is 
 /** Evaluates an `expression` (or any expression node). */
 export function evalExpr(node: SyntaxNode, scope: EvalScope): TfValue {
   switch (node.type) {
-    case 'expression': {
-      const parts = named(node);
-      if (parts.length === 0) return unresolved('empty expression');
-      // `( expr )` parses as expression > expression.
-      let value = evalExpr(parts[0], scope);
-      for (let i = 1; i < parts.length; i++) value = applyPostfix(value, parts[i], scope, parts[0]);
-      // A reference the traversal did not complete (`aws_iam_role.x`) is an object known only after apply.
-      if ((value as unknown) instanceof Ref) return unresolved(`${[(value as unknown as Ref).root, ...(value as unknown as Ref).parts].join('.')} is known only after apply`);
-      return value;
-    }
+    case 'expression':
+      // A primary expression and its accesses; `( expr )` parses as expression > expression.
+      return evalSequence(named(node), scope);
     case 'literal_value':
       return evalLiteral(named(node)[0], scope);
     case 'collection_value':
@@ -99,7 +92,7 @@ export function evalExpr(node: SyntaxNode, scope: EvalScope): TfValue {
       return evalExpr(named(node)[0], scope);
     case 'unary_operation': {
       const op = node.children[0]?.type;
-      const v = evalExpr(named(node)[0], scope);
+      const v = evalSequence(named(node), scope);
       if (isUnresolved(v)) return v;
       return op === '!' ? !truthy(v) : -Number(v);
     }
@@ -213,14 +206,29 @@ function truthy(v: TfValue): boolean {
   return v === true || v === 'true';
 }
 
+/**
+ * Evaluates operand nodes that the grammar lists flat (a primary expression followed by
+ * attribute and index accesses, as in `var.env == "prod"`).
+ */
+function evalSequence(parts: SyntaxNode[], scope: EvalScope): TfValue {
+  if (parts.length === 0) return unresolved('empty operand');
+  let value = evalExpr(parts[0], scope);
+  for (let i = 1; i < parts.length; i++) value = applyPostfix(value, parts[i], scope, parts[0]);
+  if ((value as unknown) instanceof Ref) return unresolved(`${[(value as unknown as Ref).root, ...(value as unknown as Ref).parts].join('.')} is known only after apply`);
+  return value;
+}
+
 function evalBinary(node: SyntaxNode, scope: EvalScope): TfValue {
-  const [l, r] = named(node);
-  const op = node.children.find((c) => c && !c.isNamed)?.type ?? '';
-  const a = evalExpr(l, scope);
+  const kids = node.children.filter((c): c is SyntaxNode => c !== null);
+  const opIndex = kids.findIndex((c) => !c.isNamed);
+  const op = kids[opIndex]?.type ?? '';
+  const left = kids.slice(0, opIndex).filter((c) => c.isNamed);
+  const right = kids.slice(opIndex + 1).filter((c) => c.isNamed);
+  const a = evalSequence(left, scope);
   // && and || short-circuit when the left side decides.
   if (op === '&&' && !isUnresolved(a) && !truthy(a)) return false;
   if (op === '||' && !isUnresolved(a) && truthy(a)) return true;
-  const b = evalExpr(r, scope);
+  const b = evalSequence(right, scope);
   if (isUnresolved(a)) return a;
   if (isUnresolved(b)) return b;
   const ta = textOf(a) ?? JSON.stringify(plainOf(a));

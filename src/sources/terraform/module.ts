@@ -371,6 +371,7 @@ function toResource(attrs: Record<string, TfValue>, b: Block, address: string, s
   const mapped = mapResource(attrs, spec.spec, blockLoc, scope);
   const props = mapped.properties;
   const assumptions: string[] = note ? [note] : [];
+  const fieldAssumptions: { path: string; note: string }[] = [];
   // Tags as AWS sees them (tags_all): the provider's default_tags, then the resource's own.
   const providerAttr = bodyParts(b.body).attrs.find((a) => attrName(a) === 'provider');
   const providerKey = providerAttr ? providerAttr.text.replace(/^provider\s*=\s*/, '').trim() : 'aws';
@@ -381,7 +382,7 @@ function toResource(attrs: Record<string, TfValue>, b: Block, address: string, s
     const extra = Object.entries(defaults).filter(([k]) => !have.has(k)).map(([key, value]) => ({ key, value: isUnresolved(value) ? value : String(value) }));
     if (extra.length) {
       props.tags = [...own, ...extra];
-      assumptions.push(`tags include the provider's default_tags (${extra.map((t) => t.key).join(', ')})`);
+      fieldAssumptions.push({ path: 'tags', note: `tags include the provider's default_tags (${extra.map((t) => t.key).join(', ')})` });
     }
   }
   // container_definitions go to the API as JSON, not through the provider schema: no coercion there.
@@ -419,6 +420,7 @@ function toResource(attrs: Record<string, TfValue>, b: Block, address: string, s
     origin: { kind: 'file', file: b.file, format: 'tf-hcl' },
     locate,
     assumptions,
+    fieldAssumptions,
   };
 }
 

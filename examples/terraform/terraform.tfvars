@@ -1,0 +1,1 @@
+checkout_version = "4.18.2"
