@@ -1,6 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { scanPaths } from '../../src/api.js';
 import type { ScanResult } from '../../src/engine/scan.js';
 
@@ -168,5 +170,29 @@ describe('Terraform examples', () => {
     assert.equal(status(r, 'module.payments.aws_ecs_task_definition.this', 'ECS.20'), 'FAILED');
     assert.equal(status(r, 'aws_ecs_cluster.payments', 'ECS.12'), 'FAILED');
     assert.equal(status(r, 'aws_ecs_cluster.payments', 'ECS.14'), 'PASSED');
+  });
+});
+
+describe('a plan beside its configuration', () => {
+  it('plan findings point at the configuration\'s file and line when both are scanned', () => {
+    const plan = {
+      format_version: '1.2',
+      resource_changes: [{
+        address: 'module.svc["legacy"].aws_ecs_task_definition.this', mode: 'managed', type: 'aws_ecs_task_definition', name: 'this',
+        change: { actions: ['create'], after: { family: 'legacy', container_definitions: JSON.stringify([{ name: 'legacy', image: 'x', user: 'root' }]), tags_all: { a: 'b' } }, after_unknown: {} },
+      }],
+    };
+    const dir = mkdtempSync(join(tmpdir(), 'ecsguard-plan-'));
+    try {
+      writeFileSync(join(dir, 'plan.json'), JSON.stringify(plan, null, 2));
+      const r = scanPaths([join(FIX, 'modules'), join(dir, 'plan.json')]);
+      const fromPlan = r.findings.filter((f) => f.resource.id === 'module.svc["legacy"].aws_ecs_task_definition.this' && f.control === 'ECS.20');
+      assert.equal(fromPlan.length, 2, 'one from the configuration, one from the plan');
+      for (const f of fromPlan) assert.match(`${f.location?.file}:${f.location?.line}`, /fargate-service\/main\.tf:16$/);
+      const alone = scanPaths([join(dir, 'plan.json')]);
+      assert.match(alone.findings.find((f) => f.control === 'ECS.20')!.location!.file, /plan\.json$/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
