@@ -54,31 +54,46 @@ function collectInputs(paths: string[], onlyRecognized = false): { files: InputF
   return { files, errors, terraformDirs: [...terraformDirs] };
 }
 
-/** Reads the Terraform configurations of the scan (in this thread: modules cross folders); returns their locators by address. */
-function addTerraform(scan: Scan, dirs: string[], options: ScanOptions): ConfigLocators {
-  const config: ConfigLocators = new Map();
+/** Reads the Terraform configurations of the scan (in this thread: modules cross folders); their resources are added by {@link finishTerraform}. */
+function readTerraform(scan: Scan, dirs: string[], options: ScanOptions): TerraformConfig {
+  const config: TerraformConfig = { locators: new Map(), resources: [], planned: new Set() };
   if (dirs.length === 0) return config;
-  const out = readTerraformDirs(dirs, { vars: options.terraformVars, varFiles: options.terraformVarFiles });
+  const out = readTerraformDirs(dirs, { vars: options.terraformVars, varFiles: options.terraformVarFiles, maxFileBytes: options.maxFileBytes });
   for (const e of out.errors) scan.addError(e);
   for (const r of out.resources) {
-    scan.add(r);
-    config.set(r.id, r.locate);
+    config.resources.push(r);
+    config.locators.set(r.id, r.locate);
   }
   for (let i = 0; i < out.inputsRead; i++) scan.noteInputRead();
   return config;
 }
 
-/** Where each Terraform address of the scan's configurations is, so plan findings can point at the configuration. */
-type ConfigLocators = Map<string, Resource['locate']>;
+/** Judges the configuration's resources that no plan in the scan already covered. */
+function finishTerraform(scan: Scan, config: TerraformConfig): void {
+  for (const r of config.resources) if (!config.planned.has(r.id)) scan.add(r);
+}
+
+/**
+ * The Terraform configurations of the scan, by address: plan findings point at them, and a
+ * resource that a plan in the same scan also holds is judged once, from the plan (which has the
+ * values Terraform will apply).
+ */
+interface TerraformConfig {
+  locators: Map<string, Resource['locate']>;
+  resources: Resource[];
+  planned: Set<string>;
+}
 
 /** Feeds one file's result to the scan, and notes the template parameters it declares. */
-function addResult(scan: Scan, out: SourceResult | null, declared: Set<string>, config?: ConfigLocators): void {
+function addResult(scan: Scan, out: SourceResult | null, declared: Set<string>, config?: TerraformConfig): void {
   if (!out) return;
   if (out.resources.length > 0 || out.errors.length === 0) scan.noteInputRead();
   for (const e of out.errors) scan.addError(e);
   for (const r of out.resources) {
     // A plan has no source lines; when the configuration is in the scan too, point at it.
-    const hcl = r.origin.kind === 'file' && r.origin.format === 'tf-plan' ? config?.get(r.id) ?? config?.get(r.id.replace(/\[[^\]]*\]$/, '')) : undefined;
+    const fromPlan = r.origin.kind === 'file' && r.origin.format === 'tf-plan';
+    if (fromPlan) config?.planned.add(r.id);
+    const hcl = fromPlan ? config?.locators.get(r.id) ?? config?.locators.get(r.id.replace(/\[[^\]]*\]$/, '')) : undefined;
     scan.add(hcl ? { ...r, locate: hcl } : r);
   }
   for (const p of out.parameterNames ?? []) declared.add(p);
@@ -101,8 +116,9 @@ export function scanPaths(paths: string[], options: ScanOptions = {}): ScanResul
   if (paths.includes('-')) addResult(scan, readInput('-', true, options, options.stdin), declared);
   const { files, errors, terraformDirs } = collectInputs(paths, options.onlyRecognized);
   for (const e of errors) scan.addError(e);
-  const config = addTerraform(scan, terraformDirs, options);
+  const config = readTerraform(scan, terraformDirs, options);
   for (const f of files) addResult(scan, readInput(f.path, f.explicit, options), declared, config);
+  finishTerraform(scan, config);
   reportUnusedParameters(scan, options, declared);
   return scan.result();
 }
@@ -117,15 +133,17 @@ export async function scanPathsAsync(paths: string[], options: ScanOptions = {})
   if (paths.includes('-')) addResult(scan, readInput('-', true, options, options.stdin), declared);
   const { files, errors, terraformDirs } = collectInputs(paths, options.onlyRecognized);
   for (const e of errors) scan.addError(e);
-  const config = addTerraform(scan, terraformDirs, options);
+  const config = readTerraform(scan, terraformDirs, options);
   const workers = options.workers ?? (files.filter(isHeavy).length >= 32 ? Math.min(4, availableParallelism()) : 0);
   if (workers <= 0 || files.length === 0) {
     for (const f of files) addResult(scan, readInput(f.path, f.explicit, options), declared, config);
+    finishTerraform(scan, config);
     reportUnusedParameters(scan, options, declared);
     return scan.result();
   }
   const sourceOptions: SourceOptions = { maxFileBytes: options.maxFileBytes, cfnParameters: options.cfnParameters, pseudoParameters: options.pseudoParameters };
   await readInWorkers(files, sourceOptions, workers, (out) => addResult(scan, out, declared, config));
+  finishTerraform(scan, config);
   reportUnusedParameters(scan, options, declared);
   return scan.result();
 }

@@ -86,7 +86,13 @@ export function evalExpr(node: SyntaxNode, scope: EvalScope): TfValue {
       const [c, a, b] = named(node);
       const cond = evalExpr(c, scope);
       if (isUnresolved(cond)) return unresolved(`a condition is unknown: ${cond.unresolved}`);
-      return truthy(cond) ? evalExpr(a, scope) : evalExpr(b, scope);
+      const chosen = truthy(cond) ? evalExpr(a, scope) : evalExpr(b, scope);
+      // Terraform gives both results one type: a number or bool beside a string becomes a string.
+      if (typeof chosen === 'number' || typeof chosen === 'boolean') {
+        const other = truthy(cond) ? evalExpr(b, scope) : evalExpr(a, scope);
+        if (typeof other === 'string' || other instanceof SourcedText) return String(chosen);
+      }
+      return chosen;
     }
     case 'operation':
       return evalExpr(named(node)[0], scope);
@@ -199,7 +205,7 @@ function evalTemplate(node: SyntaxNode, scope: EvalScope, heredoc: boolean): TfV
     column = min + 1;
   }
   const line = (bodyStart?.startPosition.row ?? 0) + 2;
-  return new SourcedText(text, { file: scope.file, line, column }, indent);
+  return new SourcedText(text, { file: scope.file, line, column, ...(indent ? { everyLine: true } : {}) } as Location);
 }
 
 function truthy(v: TfValue): boolean {
@@ -261,7 +267,8 @@ function evalFor(node: SyntaxNode, scope: EvalScope): TfValue {
   const collNode = named(intro).find((c) => c.type === 'expression');
   const coll = collNode ? evalExpr(collNode, scope) : null;
   if (isUnresolved(coll)) return unresolved(`a for expression runs over an unknown collection: ${coll.unresolved}`);
-  const entries: [TfValue, TfValue][] = Array.isArray(coll) ? coll.map((v, i) => [i, v]) : coll && typeof coll === 'object' && !(coll instanceof SourcedText) && !(coll instanceof JsonEncoded) ? Object.entries(coll) : [];
+  // Maps are iterated in lexical key order, as Terraform does.
+  const entries: [TfValue, TfValue][] = Array.isArray(coll) ? coll.map((v, i) => [i, v]) : coll && typeof coll === 'object' && !(coll instanceof SourcedText) && !(coll instanceof JsonEncoded) ? Object.entries(coll).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)) : [];
   const isObject = node.type === 'for_object_expr';
   const grouping = isObject && node.children.some((c) => c?.type === '...');
   const out: TfValue[] = [];

@@ -6,16 +6,16 @@
  * gives an `Unresolved` value naming it. An unknown argument makes the result unknown, except for
  * jsonencode, which keeps the structure so known fields stay judgeable.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { parseTree, type Node as JsonNode, type ParseError } from 'jsonc-parser';
 import { isUnresolved, unresolved, type Location } from '../../model/index.js';
 import { displayPath } from '../walk.js';
-import { LineIndex } from '../text.js';
+import { decodeText, DEFAULT_MAX_FILE_BYTES, LineIndex } from '../text.js';
 import { jsonSyntaxError } from '../json-tree.js';
 import type { EvalScope } from './evaluate.js';
 import { parseHcl, type SyntaxNode } from './parser.js';
-import { firstUnresolved, JsonEncoded, plainOf, setPos, SourcedText, textOf, type TfValue } from './values.js';
+import { firstUnresolved, JsonEncoded, plainOf, positions, setPos, SourcedText, textOf, type TfValue } from './values.js';
 
 const isMap = (v: TfValue): v is Record<string, TfValue> => !!v && typeof v === 'object' && !Array.isArray(v) && !isUnresolved(v) && !(v instanceof SourcedText) && !(v instanceof JsonEncoded);
 
@@ -24,13 +24,14 @@ const isMap = (v: TfValue): v is Record<string, TfValue> => !!v && typeof v === 
  * text's first character is (a heredoc body, a file); for `approximate` origins (templatefile),
  * lines map one to one.
  */
-export function jsonWithPositions(text: string, origin: Location, scope: EvalScope, at: Location): TfValue {
+export function jsonWithPositions(text: string, origin: Location & { everyLine?: boolean }, scope: EvalScope, at: Location): TfValue {
   const errors: ParseError[] = [];
   const root = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false });
   const index = new LineIndex(text);
   const loc = (offset: number): Location => {
     const p = index.position(offset);
-    return { file: origin.file, line: origin.line + p.line - 1, column: p.line === 1 ? origin.column + p.column - 1 : p.column };
+    // An indented heredoc (<<-) lost the same indent on every line: add it back to every column.
+    return { file: origin.file, line: origin.line + p.line - 1, column: p.line === 1 || origin.everyLine ? origin.column + p.column - 1 : p.column };
   };
   if (errors.length || !root) {
     const e = jsonSyntaxError(text);
@@ -70,37 +71,92 @@ export function jsonWithPositions(text: string, origin: Location, scope: EvalSco
 function readRelative(path: string, scope: EvalScope, at: Location): { text: string; file: string } | null {
   const full = isAbsolute(path) ? path : resolve(scope.rootDir, path);
   try {
-    return { text: readFileSync(full, 'utf8'), file: displayPath(full) };
+    const st = statSync(full);
+    // Only regular files, and not huge ones: file("/dev/zero") must not read forever.
+    if (!st.isFile()) {
+      scope.problem(at, `file ${path}: not a regular file`);
+      return null;
+    }
+    if (st.size > DEFAULT_MAX_FILE_BYTES) {
+      scope.problem(at, `file ${path}: over the ${DEFAULT_MAX_FILE_BYTES / (1024 * 1024)} MiB limit; not read`);
+      return null;
+    }
+    const read = decodeText(readFileSync(full));
+    if (!read.ok) {
+      scope.problem(at, `file ${path}: ${read.message}${read.message.includes('UTF-8') ? ' (Terraform would refuse it too: use filebase64)' : ''}`);
+      return null;
+    }
+    return { text: read.text, file: displayPath(full) };
   } catch (e) {
     scope.problem(at, `file ${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
     return null;
   }
 }
 
-/** Renders a templatefile() template: `${expr}` with the given variables; directives are not evaluated. */
-function renderTemplate(text: string, vars: Record<string, TfValue>, scope: EvalScope): string | null {
-  let failed = false;
-  const out = text.replace(/\$\$\{/g, '\u0001').replace(/\$\{([^}]*)\}/g, (_, expr: string) => {
+/**
+ * Renders a templatefile() template: each `${expr}` (found with its balanced braces, so
+ * `${jsonencode({ a = 1 })}` works) is evaluated with only the given variables, as Terraform
+ * does; `%{ }` directives are not evaluated. Returns the text, or why it cannot be rendered.
+ */
+function renderTemplate(text: string, vars: Record<string, TfValue>, scope: EvalScope, at: Location, file: string): { text: string } | { why: string } {
+  let out = '';
+  let i = 0;
+  const isolated: EvalScope = {
+    ...scope,
+    bindings: new Map(Object.entries(vars)),
+    variable: (n) => unresolved(`a template cannot refer to var.${n}; pass it in the templatefile() variables`),
+    local: (n) => unresolved(`a template cannot refer to local.${n}; pass it in the templatefile() variables`),
+  };
+  while (i < text.length) {
+    const start = text.indexOf('${', i);
+    const directive = text.indexOf('%{', i);
+    if (directive !== -1 && (start === -1 || directive < start) && text[directive - 1] !== '%') return { why: 'it uses %{ } directives, which are not evaluated' };
+    if (start === -1) {
+      out += text.slice(i);
+      break;
+    }
+    if (text[start - 1] === '$') {
+      out += text.slice(i, start - 1) + '${';
+      i = start + 2;
+      continue;
+    }
+    out += text.slice(i, start);
+    let depth = 0;
+    let j = start + 2;
+    for (; j < text.length; j++) {
+      const c = text[j];
+      if (c === '{') depth++;
+      else if (c === '}') {
+        if (depth === 0) break;
+        depth--;
+      } else if (c === '"') {
+        for (j++; j < text.length && text[j] !== '"'; j++) if (text[j] === '\\') j++;
+      }
+    }
+    const expr = text.slice(start + 2, j);
     const tree = parseHcl(`__v = ${expr}\n`);
     const attr = tree.descendantsOfType('attribute')[0];
     const node = attr?.namedChildren.find((c) => c?.type === 'expression') as SyntaxNode | undefined;
-    if (!node || tree.hasError) {
-      failed = true;
-      return '';
+    if (!node || tree.hasError) return { why: `\${${expr.trim()}} is not an expression ecsguard reads` };
+    // Names the template refers to, leaving out object keys (`{ name = k }`) and `for` variables.
+    const forVars = new Set(node.descendantsOfType('for_intro').flatMap((f) => (f?.namedChildren ?? []).filter((c) => c?.type === 'identifier').map((c) => c?.text ?? '')));
+    const refs = node.descendantsOfType('variable_expr').filter((r) => {
+      const e = r?.parent;
+      return !(e?.type === 'expression' && e.parent?.type === 'object_elem' && e.parent.namedChildren[0]?.id === e.id);
+    }).map((r) => r?.text ?? '');
+    for (const r of refs) {
+      if (!['var', 'local', 'path', 'count', 'each', 'terraform'].includes(r) && !(r in vars) && !isolated.bindings.has(r) && !forVars.has(r)) {
+        scope.problem(at, `templatefile ${file}: the variables map has no key '${r}'`);
+        return { why: `the variables map has no key '${r}'` };
+      }
     }
-    const bindings = new Map(scope.bindings);
-    for (const [k, v] of Object.entries(vars)) bindings.set(k, v);
-    // eslint-disable-next-line @typescript-eslint/no-use-before-define
-    const v = evaluateDetached(node, { ...scope, bindings });
+    const v = evaluateDetached(node, isolated);
     const t = textOf(v);
-    if (t === null) {
-      failed = true;
-      return '';
-    }
-    return t;
-  }).replace(/\u0001/g, '${');
-  if (failed || /%\{/.test(out)) return null;
-  return out;
+    if (t === null) return { why: isUnresolved(v) ? v.unresolved : `\${${expr.trim()}} is not a string` };
+    out += t;
+    i = j + 1;
+  }
+  return { text: out };
 }
 
 let evaluateDetached: (n: SyntaxNode, s: EvalScope) => TfValue = () => unresolved('evaluator not ready');
@@ -118,9 +174,11 @@ export function callFunction(name: string, args: TfValue[], scope: EvalScope, no
   // jsonencode keeps unknown parts inside its structure; try/coalesce pick among known values.
   if (name === 'jsonencode') return args.length === 1 ? new JsonEncoded(args[0]) : unresolved('jsonencode takes one argument');
   if (name === 'try' || name === 'can') {
-    const ok = args.find((a) => !firstUnresolved(a));
-    if (name === 'can') return args.length > 0 && !firstUnresolved(args[0]);
-    return ok ?? unresolved('every try() alternative is unknown');
+    // try() falls back only on errors, not on values unknown until apply; ecsguard cannot tell the
+    // two apart, so an unknown first argument leaves the result unknown rather than guessed.
+    const first = firstUnresolved(args[0]);
+    if (first) return unresolved(`${name}() of a value that is unknown here: ${first.unresolved}`);
+    return name === 'can' ? true : args[0];
   }
   const unknown = args.find((a) => isUnresolved(a));
   if (unknown && isUnresolved(unknown)) return unresolved(`${name}(): ${unknown.unresolved}`);
@@ -146,15 +204,20 @@ export function callFunction(name: string, args: TfValue[], scope: EvalScope, no
       const vars = isMap(args[1]) ? args[1] : {};
       const u = firstUnresolved(vars);
       if (u) return unresolved(`templatefile ${p}: ${u.unresolved}`);
-      const out = renderTemplate(r.text, vars, scope);
-      return out === null ? unresolved(`templatefile ${p} uses directives or expressions that are not evaluated`) : new SourcedText(out, { file: r.file, line: 1, column: 1 }, true);
+      const out = renderTemplate(r.text, vars, scope, at, p);
+      return 'why' in out ? unresolved(`templatefile ${p}: ${out.why}`) : new SourcedText(out.text, { file: r.file, line: 1, column: 1 }, true);
     }
     case 'merge': {
+      // Positions follow the values, so a finding points where the winning key was written.
       const out: Record<string, TfValue> = {};
       for (const a of args) {
         if (a === null) continue;
         if (!isMap(a)) return unresolved('merge() of a value that is not a map');
-        for (const [k, v] of Object.entries(a)) out[k] = v;
+        for (const [k, v] of Object.entries(a)) {
+          out[k] = v;
+          const l = positions.get(a)?.get(k);
+          if (l) setPos(out, k, l);
+        }
       }
       return out;
     }
@@ -162,7 +225,11 @@ export function callFunction(name: string, args: TfValue[], scope: EvalScope, no
       const out: TfValue[] = [];
       for (const a of args) {
         if (!Array.isArray(a)) return unresolved('concat() of a value that is not a list');
-        out.push(...a);
+        a.forEach((v, i) => {
+          const l = positions.get(a)?.get(i);
+          if (l) setPos(out, out.length, l);
+          out.push(v);
+        });
       }
       return out;
     }

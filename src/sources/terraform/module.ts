@@ -5,28 +5,29 @@
  * calls (with the caller's inputs), giving ECS resources with Terraform addresses
  * (`module.app.aws_ecs_service.this["api"]`) and the file and line of every field.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import type { TaskDefinition } from '@aws-sdk/client-ecs';
 import { isUnresolved, unresolved, type InputError, type Location, type Resource } from '../../model/index.js';
 import { operatingSystemOf } from '../../model/task-definition.js';
 import { checkTypes, CAPACITY_PROVIDER_SCHEMA, CLUSTER_SCHEMA, SERVICE_SCHEMA, TASK_DEFINITION_SCHEMA, TASK_SET_SCHEMA, type Schema } from '../taskdef-json/validate.js';
 import { displayPath } from '../walk.js';
-import { decodeText } from '../text.js';
+import { decodeText, DEFAULT_MAX_FILE_BYTES } from '../text.js';
 import { evaluate, type EvalScope } from './evaluate.js';
 import { firstSyntaxError, parseHcl, type SyntaxNode } from './parser.js';
 import { mapResource, TERRAFORM_TYPES } from './resources.js';
-import { setPos, textOf, type TfValue } from './values.js';
+import { positions, setPos, textOf, type TfValue } from './values.js';
 
 const named = (n: SyntaxNode): SyntaxNode[] => n.namedChildren.filter((c): c is SyntaxNode => c !== null);
 
-/** A parsed block: its type, labels, body and file. */
+/** A parsed block: its type, labels, body and file, and the override-file blocks merged into it. */
 interface Block {
   type: string;
   labels: string[];
   body: SyntaxNode | null;
   node: SyntaxNode;
   file: string;
+  overrides?: Block[];
 }
 
 /** The parsed files of one module folder. */
@@ -46,8 +47,8 @@ const SCHEMAS: Record<string, Schema> = {
 
 const parsedModules = new Map<string, ModuleSource>();
 
-/** Parses the `.tf` files of `dir` (cached per folder). */
-export function loadModule(dir: string): ModuleSource {
+/** Parses the `.tf` files of `dir` (cached per folder); files over `maxFileBytes` are refused. */
+export function loadModule(dir: string, maxFileBytes = DEFAULT_MAX_FILE_BYTES): ModuleSource {
   const key = resolve(dir);
   const cached = parsedModules.get(key);
   if (cached) return cached;
@@ -55,13 +56,36 @@ export function loadModule(dir: string): ModuleSource {
   const blocks: Block[] = [];
   let names: string[] = [];
   try {
-    names = readdirSync(dir).filter((f) => f.endsWith('.tf')).sort();
+    const entries = readdirSync(dir);
+    for (const f of entries.filter((x) => x.endsWith('.tf.json')).sort()) {
+      errors.push({ file: displayPath(join(dir, f)), line: null, column: null, message: 'Terraform JSON configuration (.tf.json) is not read by ecsguard; its resources are not judged' });
+    }
+    names = entries.filter((f) => f.endsWith('.tf')).sort();
   } catch (e) {
     errors.push({ file: displayPath(dir), line: null, column: null, message: `module folder cannot be read: ${(e as Error).message}` });
   }
+  // Terraform reads override files last and merges them into the blocks they name.
+  const isOverride = (n: string) => n === 'override.tf' || n.endsWith('_override.tf');
+  names = [...names.filter((n) => !isOverride(n)), ...names.filter(isOverride)];
   for (const name of names) {
     const full = join(dir, name);
     const file = displayPath(full);
+    let st;
+    try {
+      st = statSync(full);
+    } catch (e) {
+      errors.push({ file, line: null, column: null, message: (e as Error).message });
+      continue;
+    }
+    // A folder, FIFO or device named *.tf is not a configuration file (a FIFO would block forever).
+    if (!st.isFile()) {
+      errors.push({ file, line: null, column: null, message: 'not a regular file; not read' });
+      continue;
+    }
+    if (st.size > maxFileBytes) {
+      errors.push({ file, line: null, column: null, message: `file is over the ${Math.round(maxFileBytes / 1024)} KiB limit for one input file; not read (raise it with --max-file-size)` });
+      continue;
+    }
     const read = decodeText(readFileSync(full));
     if (!read.ok) {
       if (read.message !== 'file is empty' && read.message !== 'file holds only whitespace') errors.push({ file, line: read.line, column: read.column, message: read.message });
@@ -72,11 +96,18 @@ export function loadModule(dir: string): ModuleSource {
     if (bad) errors.push({ file, ...bad });
     const body = named(root).find((c) => c.type === 'body');
     for (const b of body ? named(body) : []) {
-      if (b.type !== 'block' || b.hasError) continue;
+      if (b.type !== 'block') continue;
       const kids = named(b);
       const type = kids[0]?.text ?? '';
       const labels = kids.filter((c) => c.type === 'string_lit' || c.type === 'identifier').slice(1).map((c) => (c.type === 'string_lit' ? c.text.slice(1, -1) : c.text));
-      blocks.push({ type, labels, body: kids.find((c) => c.type === 'body') ?? null, node: b, file });
+      if (b.hasError) {
+        if (type === 'resource' || type === 'module') errors.push({ ...locOf(file, b), message: `${type} ${labels.join('.')} has a syntax error and is not judged` });
+        continue;
+      }
+      const block: Block = { type, labels, body: kids.find((c) => c.type === 'body') ?? null, node: b, file };
+      const target = isOverride(name) ? blocks.find((x) => x.type === type && x.labels.join('\u0000') === labels.join('\u0000') && x.type !== 'locals') : undefined;
+      if (target) (target.overrides ??= []).push(block);
+      else blocks.push(block);
     }
   }
   const out = { dir, blocks, errors };
@@ -105,6 +136,8 @@ export interface TerraformOptions {
   varFiles?: string[];
   /** `--var name=value`, in order. */
   vars?: Record<string, string>;
+  /** Largest file read, in bytes. */
+  maxFileBytes?: number;
 }
 
 interface Context {
@@ -146,6 +179,15 @@ function readTfvars(file: string, out: Map<string, TfValue>, ctx: Context, scope
   }
 }
 
+/** Converts a primitive value to a variable's primitive type constraint, as Terraform does; other values are kept. */
+function coerceToType(v: TfValue, type: string | null): TfValue {
+  if (type === 'string' && (typeof v === 'number' || typeof v === 'boolean')) return String(v);
+  if (type === 'number' && typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v))) return Number(v);
+  if (type === 'bool' && typeof v === 'string') return v === 'true' || v === '1' ? true : v === 'false' || v === '0' ? false : v;
+  if (type === 'bool' && typeof v === 'number') return v !== 0;
+  return v;
+}
+
 /** The type constraint of a variable block, as written (`string`, `list(string)` ...), or null. */
 function typeOf(v: Block | undefined): string | null {
   const t = v ? bodyParts(v.body).attrs.find((a) => attrName(a) === 'type') : undefined;
@@ -165,8 +207,8 @@ function cliVar(raw: string, scope: EvalScope): TfValue {
  * Evaluates one module instance: `inputs` are the variable values given by the caller (root:
  * from tfvars and the command line). `prefix` is the address prefix (`module.app.`).
  */
-function evaluateModule(dir: string, inputs: Map<string, TfValue> | null, prefix: string, ctx: Context, depth: number): void {
-  const mod = loadModule(dir);
+function evaluateModule(dir: string, inputs: Map<string, TfValue> | null, prefix: string, ctx: Context, depth: number, chain: string[] = [resolve(dir)]): void {
+  const mod = loadModule(dir, ctx.options.maxFileBytes);
   for (const e of mod.errors) {
     const key = `${e.file}:${e.line}:${e.message}`;
     if (!ctx.reported.has(key)) {
@@ -207,11 +249,14 @@ function evaluateModule(dir: string, inputs: Map<string, TfValue> | null, prefix
       if (values.has(name)) return values.get(name) as TfValue;
       const v = variables.get(name);
       if (!v) return unresolved(`var.${name} is not declared in ${displayPath(dir)}`);
-      const def = bodyParts(v.body).attrs.find((a) => attrName(a) === 'default');
+      const override = [...(v.overrides ?? [])].reverse().map((o) => bodyParts(o.body).attrs.find((a) => attrName(a) === 'default')).find(Boolean);
+      const def = override ?? bodyParts(v.body).attrs.find((a) => attrName(a) === 'default');
       const e = def ? attrExpr(def) : undefined;
-      const val = e ? evaluate(e, { ...scope, file: v.file }) : unresolved(`variable ${name} has no value: give it a default, a terraform.tfvars entry, --var ${name}=... or --var-file`);
-      values.set(name, val);
-      return val;
+      // A default may not refer to variables (Terraform refuses it): evaluate it with none.
+      values.set(name, unresolved(`variable ${name}'s default refers to a variable, which Terraform does not allow`));
+      const val = e ? evaluate(e, { ...scope, file: v.file, variable: (n) => unresolved(`variable ${name}'s default refers to var.${n}, which Terraform does not allow`) }) : unresolved(`variable ${name} has no value: give it a default, a terraform.tfvars entry, --var ${name}=... or --var-file`);
+      values.set(name, coerceToType(val, typeOf(v)));
+      return values.get(name) as TfValue;
     },
     local(name) {
       if (localValues.has(name)) return localValues.get(name) as TfValue;
@@ -235,10 +280,15 @@ function evaluateModule(dir: string, inputs: Map<string, TfValue> | null, prefix
     const auto = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.auto.tfvars') || f.endsWith('.auto.tfvars.json')).sort() : [];
     const files = [join(dir, 'terraform.tfvars'), join(dir, 'terraform.tfvars.json'), ...auto.map((f) => join(dir, f))].filter((f) => existsSync(f));
     for (const f of [...files, ...(ctx.options.varFiles ?? [])]) readTfvars(f, values, ctx, scope);
-    for (const [k, v] of Object.entries(ctx.options.vars ?? {})) values.set(k, typeOf(variables.get(k)) === 'string' ? v : cliVar(v, scope));
+    for (const [k, v] of Object.entries(ctx.options.vars ?? {})) {
+      if (!variables.has(k)) continue;
+      // Without a complex type constraint, Terraform takes a -var value as a string.
+      const t = typeOf(variables.get(k));
+      values.set(k, t && /^(list|map|set|object|tuple|number|bool)/.test(t) ? cliVar(v, scope) : v);
+    }
   }
-  // A value given for a string variable is converted to a string, as Terraform does (user = 1000 is "1000").
-  for (const [k, v] of values) if (typeOf(variables.get(k)) === 'string' && (typeof v === 'number' || typeof v === 'boolean')) values.set(k, String(v));
+  // Values are converted to the variable's type, as Terraform does (a string variable given 1000 is "1000").
+  for (const [k, v] of values) values.set(k, coerceToType(v, typeOf(variables.get(k))));
   // Providers' default_tags, by provider alias (root module only: child modules inherit).
   if (!inputs) {
     for (const b of mod.blocks) {
@@ -261,6 +311,15 @@ function evaluateModule(dir: string, inputs: Map<string, TfValue> | null, prefix
       for (const inst of instances(b, scope)) {
         const s: EvalScope = { ...scope, file: b.file, bindings: inst.bindings };
         const attrs = blockValue(b.body, s, b.file);
+        // Override files replace the attributes and nested block types they set.
+        for (const o of b.overrides ?? []) {
+          const ov = blockValue(o.body, s, o.file);
+          for (const [k, v] of Object.entries(ov)) {
+            attrs[k] = v;
+            const l = positions.get(ov)?.get(k);
+            if (l) setPos(attrs, k, l);
+          }
+        }
         const address = `${prefix}${b.labels[0]}.${b.labels[1]}${inst.key}`;
         const resource = toResource(attrs, b, address, spec, s, ctx, inst.note);
         ctx.resources.push(resource);
@@ -272,7 +331,7 @@ function evaluateModule(dir: string, inputs: Map<string, TfValue> | null, prefix
         }
       }
     } else if (b.type === 'module' && b.labels[0]) {
-      callModule(b, scope, prefix, ctx, depth);
+      callModule(b, scope, prefix, ctx, depth, chain);
     }
   }
   // A service's task definition in the same module decides whether ECS.10 treats it as Windows.
@@ -290,20 +349,26 @@ function instances(b: Block, scope: EvalScope): { key: string; bindings: Map<str
   const count = attrs.find((a) => attrName(a) === 'count');
   const forEach = attrs.find((a) => attrName(a) === 'for_each');
   if (count) {
-    const n = evaluate(attrExpr(count) as SyntaxNode, { ...scope, file: b.file });
+    const raw = evaluate(attrExpr(count) as SyntaxNode, { ...scope, file: b.file });
+    const n = typeof raw === 'string' && /^\d+$/.test(raw) ? Number(raw) : raw;
     if (typeof n === 'number' && Number.isInteger(n) && n >= 0 && n <= 1000) {
       return Array.from({ length: n }, (_, i) => ({ key: `[${i}]`, bindings: new Map([...scope.bindings, ['count.index', i]]) }));
     }
-    const why = isUnresolved(n) ? n.unresolved : 'not a whole number';
+    if (typeof n === 'number' && n < 0) {
+      scope.problem(locOf(b.file, count), `count is ${n}: Terraform refuses a negative count`);
+      return [];
+    }
+    const why = isUnresolved(n) ? n.unresolved : typeof n === 'number' && n > 1000 ? `${n} instances, more than ecsguard expands (1,000)` : 'not a whole number';
     return [{ key: '', bindings: new Map([...scope.bindings, ['count.index', unresolved(`count is unknown: ${why}`)]]), note: `count is unknown (${why}): judged once, as if created` }];
   }
   if (forEach) {
     const coll = evaluate(attrExpr(forEach) as SyntaxNode, { ...scope, file: b.file });
     if (Array.isArray(coll) && coll.every((x) => typeof x === 'string')) {
-      return (coll as string[]).map((k) => ({ key: `[${JSON.stringify(k)}]`, bindings: new Map([...scope.bindings, ['each.key', k], ['each.value', k]]) }));
+      // A set of strings: each member once, in Terraform's (lexical) order.
+      return [...new Set(coll as string[])].sort().map((k) => ({ key: `[${JSON.stringify(k)}]`, bindings: new Map([...scope.bindings, ['each.key', k], ['each.value', k]]) }));
     }
     if (coll && typeof coll === 'object' && !Array.isArray(coll) && !isUnresolved(coll)) {
-      return Object.entries(coll as Record<string, TfValue>).map(([k, v]) => ({ key: `[${JSON.stringify(k)}]`, bindings: new Map([...scope.bindings, ['each.key', k], ['each.value', v]]) }));
+      return Object.entries(coll as Record<string, TfValue>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, v]) => ({ key: `[${JSON.stringify(k)}]`, bindings: new Map([...scope.bindings, ['each.key', k], ['each.value', v]]) }));
     }
     const why = isUnresolved(coll) ? coll.unresolved : 'not a map or set of strings';
     return [{ key: '', bindings: new Map([...scope.bindings, ['each.key', unresolved(`for_each is unknown: ${why}`)], ['each.value', unresolved(`for_each is unknown: ${why}`)]]), note: `for_each is unknown (${why}): judged once, as if created` }];
@@ -343,7 +408,7 @@ function blockValue(body: SyntaxNode | null, scope: EvalScope, file: string): Re
         out[label] = coll;
         continue;
       }
-      const entries: [TfValue, TfValue][] = Array.isArray(coll) ? coll.map((v, i) => [i, v]) : coll && typeof coll === 'object' ? Object.entries(coll as Record<string, TfValue>) : [];
+      const entries: [TfValue, TfValue][] = Array.isArray(coll) ? coll.map((v, i) => [i, v]) : coll && typeof coll === 'object' ? Object.entries(coll as Record<string, TfValue>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)) : [];
       for (const [k, v] of entries) {
         const bindings = new Map(scope.bindings);
         bindings.set(it, { key: k, value: v } as unknown as TfValue);
@@ -425,7 +490,7 @@ function toResource(attrs: Record<string, TfValue>, b: Block, address: string, s
 }
 
 /** Follows a `module` block: local sources by path, downloaded ones through .terraform/modules/modules.json. */
-function callModule(b: Block, scope: EvalScope, prefix: string, ctx: Context, depth: number): void {
+function callModule(b: Block, scope: EvalScope, prefix: string, ctx: Context, depth: number, chain: string[]): void {
   const name = b.labels[0];
   const parts = bodyParts(b.body);
   const sourceAttr = parts.attrs.find((a) => attrName(a) === 'source');
@@ -444,6 +509,15 @@ function callModule(b: Block, scope: EvalScope, prefix: string, ctx: Context, de
     }
     return;
   }
+  if (chain.includes(resolve(dir))) {
+    const loc = locOf(b.file, b.node);
+    const key = `${loc.file}:${loc.line}:cycle`;
+    if (!ctx.reported.has(key)) {
+      ctx.reported.add(key);
+      ctx.errors.push({ ...loc, message: `module ${name} calls ${displayPath(dir)}, which is already in this call chain (a module cycle, which Terraform refuses); not followed` });
+    }
+    return;
+  }
   for (const inst of instances(b, { ...scope, file: b.file })) {
     const s: EvalScope = { ...scope, file: b.file, bindings: inst.bindings };
     const inputs = new Map<string, TfValue>();
@@ -453,7 +527,7 @@ function callModule(b: Block, scope: EvalScope, prefix: string, ctx: Context, de
       const e = attrExpr(a);
       if (e) inputs.set(n, evaluate(e, s));
     }
-    evaluateModule(dir, inputs, `${prefix}module.${name}${inst.key}.`, ctx, depth + 1);
+    evaluateModule(dir, inputs, `${prefix}module.${name}${inst.key}.`, ctx, depth + 1, [...chain, resolve(dir)]);
   }
 }
 
@@ -479,7 +553,7 @@ export function readTerraformDirs(dirs: string[], options: TerraformOptions = {}
   const all = new Set(dirs.map((d) => resolve(d)));
   const called = new Set<string>();
   for (const d of all) {
-    const mod = loadModule(d);
+    const mod = loadModule(d, options.maxFileBytes);
     for (const b of mod.blocks) {
       if (b.type !== 'module') continue;
       const src = bodyParts(b.body).attrs.find((a) => attrName(a) === 'source');
@@ -490,11 +564,36 @@ export function readTerraformDirs(dirs: string[], options: TerraformOptions = {}
   const resources: Resource[] = [];
   const errors: InputError[] = [];
   let inputsRead = 0;
+  // Folders that call each other in a cycle are all called; then each is read as a root.
+  const roots = [...all].filter((d) => !called.has(d));
+  const rootSet = new Set(roots.length ? roots : [...all]);
+  const reach = new Set<string>();
+  const visit = (d: string) => {
+    if (reach.has(d)) return;
+    reach.add(d);
+    for (const b of loadModule(d, options.maxFileBytes).blocks) {
+      const src = b.type === 'module' ? bodyParts(b.body).attrs.find((a) => attrName(a) === 'source') : undefined;
+      const m = src ? /"(\.\.?\/[^"]*)"/.exec(src.text) : null;
+      if (m) visit(resolve(d, m[1]));
+    }
+  };
+  for (const r of rootSet) visit(r);
+  for (const d of all) if (!reach.has(d)) { rootSet.add(d); visit(d); }
+  const declared = new Set<string>();
+  for (const d of rootSet) for (const b of loadModule(d, options.maxFileBytes).blocks) if (b.type === 'variable' && b.labels[0]) declared.add(b.labels[0]);
+  for (const k of Object.keys(options.vars ?? {})) {
+    if (!declared.has(k)) errors.push({ file: '--var', line: null, column: null, message: `${k}: no root module in this scan declares a variable named ${k}` });
+  }
   for (const d of [...all].sort()) {
-    if (called.has(d)) continue;
+    if (!rootSet.has(d)) continue;
     const ctx: Context = { errors, resources, rootDir: d, options, downloaded: downloadedModules(d), defaultTags: new Map(), reported: new Set() };
     const before = errors.length;
-    evaluateModule(d, null, '', ctx, 0);
+    try {
+      evaluateModule(d, null, '', ctx, 0);
+    } catch (e) {
+      // A parser or evaluator limit (absurd nesting ...) costs this root module, not the scan.
+      errors.push({ file: displayPath(d) || '.', line: null, column: null, message: e instanceof RangeError ? 'nested too deeply to evaluate; this module is not judged' : `could not be evaluated: ${(e as Error).message}` });
+    }
     if (errors.length === before || resources.length > 0) inputsRead++;
   }
   return { resources, errors, inputsRead };

@@ -79,7 +79,8 @@ export function readPlan(file: string, text: string, value: unknown): { resource
       if (r.mode !== 'managed' || !r.type || !r.address || !r.change) return;
       const actions = r.change.actions ?? [];
       // A resource the plan deletes will not exist; one it keeps, creates or updates will.
-      if (actions.length === 1 && actions[0] === 'delete') return;
+      if (actions.length === 1 && (actions[0] === 'delete' || actions[0] === 'forget')) return;
+      if (r.change.after === null) return;
       const after = applyUnknown(r.change.after ?? {}, r.change.after_unknown) as Record<string, unknown>;
       items.push({ address: r.address, type: r.type, values: after, path: ['resource_changes', i] });
     });

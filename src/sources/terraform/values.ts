@@ -15,7 +15,8 @@ export class JsonEncoded {
 
 /** A string whose text came from a file at a known place (heredoc body, file(), templatefile()). */
 export class SourcedText {
-  constructor(readonly text: string, readonly origin: Location, readonly approximate = false) {}
+  /** `origin.everyLine`: the origin column applies to every line (an indented heredoc lost that indent). */
+  constructor(readonly text: string, readonly origin: Location & { everyLine?: boolean }, readonly approximate = false) {}
 }
 
 /** A Terraform value. */
