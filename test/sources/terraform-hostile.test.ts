@@ -130,3 +130,15 @@ describe('Terraform semantics', () => {
     assert.equal(r.findings.length, 0);
   });
 });
+
+describe('providers passed to modules', () => {
+  it('a module given providers = { aws = aws.use1 } uses that provider\'s default_tags (none here)', () => {
+    const r = scanTf({
+      'main.tf': 'provider "aws" {\n  default_tags {\n    tags = { owner = "platform" }\n  }\n}\nprovider "aws" {\n  alias = "use1"\n}\nmodule "east" {\n  source    = "./modules/svc"\n  providers = { aws = aws.use1 }\n}\nmodule "west" {\n  source = "./modules/svc"\n}\n',
+      'modules/svc/main.tf': 'resource "aws_ecs_cluster" "c" { name = "c" }\n',
+    });
+    const status = (id: string) => r.findings.find((f) => f.control === 'ECS.14' && f.resource.id === id)?.status;
+    assert.equal(status('module.east.aws_ecs_cluster.c'), 'FAILED');
+    assert.equal(status('module.west.aws_ecs_cluster.c'), 'PASSED');
+  });
+});

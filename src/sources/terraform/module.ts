@@ -207,7 +207,7 @@ function cliVar(raw: string, scope: EvalScope): TfValue {
  * Evaluates one module instance: `inputs` are the variable values given by the caller (root:
  * from tfvars and the command line). `prefix` is the address prefix (`module.app.`).
  */
-function evaluateModule(dir: string, inputs: Map<string, TfValue> | null, prefix: string, ctx: Context, depth: number, chain: string[] = [resolve(dir)]): void {
+function evaluateModule(dir: string, inputs: Map<string, TfValue> | null, prefix: string, ctx: Context, depth: number, chain: string[] = [resolve(dir)], providers: ReadonlyMap<string, string> = new Map()): void {
   const mod = loadModule(dir, ctx.options.maxFileBytes);
   for (const e of mod.errors) {
     const key = `${e.file}:${e.line}:${e.message}`;
@@ -321,7 +321,7 @@ function evaluateModule(dir: string, inputs: Map<string, TfValue> | null, prefix
           }
         }
         const address = `${prefix}${b.labels[0]}.${b.labels[1]}${inst.key}`;
-        const resource = toResource(attrs, b, address, spec, s, ctx, inst.note);
+        const resource = toResource(attrs, b, address, spec, s, ctx, inst.note, providers);
         ctx.resources.push(resource);
         if (spec.type === 'AWS::ECS::TaskDefinition') taskDefinitions.set(b.labels[1], resource);
         if (spec.type === 'AWS::ECS::Service') {
@@ -331,7 +331,7 @@ function evaluateModule(dir: string, inputs: Map<string, TfValue> | null, prefix
         }
       }
     } else if (b.type === 'module' && b.labels[0]) {
-      callModule(b, scope, prefix, ctx, depth, chain);
+      callModule(b, scope, prefix, ctx, depth, chain, providers);
     }
   }
   // A service's task definition in the same module decides whether ECS.10 treats it as Windows.
@@ -431,7 +431,7 @@ function blockValue(body: SyntaxNode | null, scope: EvalScope, file: string): Re
 }
 
 /** Builds the resource: mapping, tags with the provider's default_tags, type checks, locations. */
-function toResource(attrs: Record<string, TfValue>, b: Block, address: string, spec: NonNullable<ReturnType<typeof TERRAFORM_TYPES.get>>, scope: EvalScope, ctx: Context, note?: string): Resource {
+function toResource(attrs: Record<string, TfValue>, b: Block, address: string, spec: NonNullable<ReturnType<typeof TERRAFORM_TYPES.get>>, scope: EvalScope, ctx: Context, note: string | undefined, providers: ReadonlyMap<string, string>): Resource {
   const blockLoc = locOf(b.file, b.node);
   const mapped = mapResource(attrs, spec.spec, blockLoc, scope);
   const props = mapped.properties;
@@ -439,7 +439,9 @@ function toResource(attrs: Record<string, TfValue>, b: Block, address: string, s
   const fieldAssumptions: { path: string; note: string }[] = [];
   // Tags as AWS sees them (tags_all): the provider's default_tags, then the resource's own.
   const providerAttr = bodyParts(b.body).attrs.find((a) => attrName(a) === 'provider');
-  const providerKey = providerAttr ? providerAttr.text.replace(/^provider\s*=\s*/, '').trim() : 'aws';
+  const localKey = providerAttr ? providerAttr.text.replace(/^provider\s*=\s*/, '').trim() : 'aws';
+  // Inside a module, a provider is the root provider the caller passed in `providers`.
+  const providerKey = providers.get(localKey) ?? localKey;
   const defaults = ctx.defaultTags.get(providerKey);
   if (defaults && !isUnresolved(props.tags)) {
     const own = (props.tags as { key: string; value: unknown }[] | undefined) ?? [];
@@ -490,7 +492,7 @@ function toResource(attrs: Record<string, TfValue>, b: Block, address: string, s
 }
 
 /** Follows a `module` block: local sources by path, downloaded ones through .terraform/modules/modules.json. */
-function callModule(b: Block, scope: EvalScope, prefix: string, ctx: Context, depth: number, chain: string[]): void {
+function callModule(b: Block, scope: EvalScope, prefix: string, ctx: Context, depth: number, chain: string[], providers: ReadonlyMap<string, string>): void {
   const name = b.labels[0];
   const parts = bodyParts(b.body);
   const sourceAttr = parts.attrs.find((a) => attrName(a) === 'source');
@@ -518,6 +520,14 @@ function callModule(b: Block, scope: EvalScope, prefix: string, ctx: Context, de
     }
     return;
   }
+  // `providers = { aws = aws.use1 }`: the child's `aws` is the caller's `aws.use1`; unlisted ones are inherited.
+  const childProviders = new Map(providers);
+  const providersAttr = parts.attrs.find((a) => attrName(a) === 'providers');
+  if (providersAttr) {
+    for (const m of providersAttr.text.replace(/^providers\s*=\s*/, '').matchAll(/([A-Za-z0-9_.-]+)\s*=\s*([A-Za-z0-9_.-]+)/g)) {
+      childProviders.set(m[1], providers.get(m[2]) ?? m[2]);
+    }
+  }
   for (const inst of instances(b, { ...scope, file: b.file })) {
     const s: EvalScope = { ...scope, file: b.file, bindings: inst.bindings };
     const inputs = new Map<string, TfValue>();
@@ -527,7 +537,7 @@ function callModule(b: Block, scope: EvalScope, prefix: string, ctx: Context, de
       const e = attrExpr(a);
       if (e) inputs.set(n, evaluate(e, s));
     }
-    evaluateModule(dir, inputs, `${prefix}module.${name}${inst.key}.`, ctx, depth + 1, [...chain, resolve(dir)]);
+    evaluateModule(dir, inputs, `${prefix}module.${name}${inst.key}.`, ctx, depth + 1, [...chain, resolve(dir)], childProviders);
   }
 }
 
