@@ -17,6 +17,7 @@ import { isCandidateFile, isCdkManifest, readInput, type SourceOptions, type Sou
 import { walkInputs, type InputFile } from './sources/walk.js';
 import { fromTransfer } from './sources/transfer.js';
 import { moduleDirOf, readTerraformDirs } from './sources/terraform/module.js';
+import { collectAws, type AwsScanOptions, type AwsScanOutcome } from './sources/aws/index.js';
 import type { WorkRequest, WorkResult } from './sources/worker.js';
 
 /** Options of {@link scanPaths} and {@link scanPathsAsync}. */
@@ -209,6 +210,21 @@ async function readInWorkers(files: InputFile[], options: SourceOptions, count: 
   } finally {
     await Promise.all(pool.map((w) => w.terminate()));
   }
+}
+
+/**
+ * Scans a live AWS account read-only (see src/sources/aws/): every ACTIVE task definition family
+ * (latest revision, or every ACTIVE one with `allRevisions`), cluster, service, task set and
+ * capacity provider in `aws.regions`. Faults go to `errors`; a resource that could not be fully
+ * described is NOT_AVAILABLE, never judged from partial data. Throws AwsCredentialsError when
+ * there are no usable credentials, AwsUsageError (a ConfigError) for bad options.
+ */
+export async function scanAws(aws: AwsScanOptions, options: ScanSettings = {}): Promise<ScanResult & { aws: AwsScanOutcome }> {
+  const scan = new Scan({ ...options, allRevisions: options.allRevisions ?? aws.allRevisions });
+  const outcome = await collectAws(aws, (r) => scan.add(r));
+  for (const e of outcome.errors) scan.addError(e);
+  if (outcome.resources > 0 || outcome.errors.length === 0) scan.noteInputRead();
+  return { ...scan.result(), aws: outcome };
 }
 
 /** A CDK `manifest.json` named on its own stands for its whole cloud assembly folder. */
