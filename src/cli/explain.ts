@@ -1,6 +1,6 @@
 /** `ecsguard explain ID` and `ecsguard controls`: the control documentation, rendered for terminals. */
 import type { Control } from '../controls/types.js';
-import { CONTROLS } from '../controls/index.js';
+import { CONTROL_SET_TITLES, CONTROL_SETS, CONTROLS } from '../controls/index.js';
 import { wrap } from '../reporters/text.js';
 
 /** The full documentation of one control, wrapped at `width` columns. */
@@ -21,8 +21,9 @@ export function renderExplain(control: Control, width = 80): string {
     out.push('');
   };
   out.push(`${control.id}  ${control.title}`);
+  out.push(`Set: ${CONTROL_SET_TITLES[control.set]}${control.set === 'extra' ? ' (ecsguard\'s own check, not a Security Hub control)' : ''}`);
   out.push(`Severity: ${control.severity}   Resource: ${control.resourceTypes.join(', ')}`);
-  out.push(`AWS Config rule: ${control.configRule}`);
+  out.push(`AWS Config rule: ${control.configRule ?? 'none (no Security Hub control or Config rule mirrors this check)'}`);
   if (control.retired) out.push(`Retired: ${control.retired}`);
   out.push(`Enabled by default: ${control.enabledByDefault ? 'yes' : 'no'}`);
   out.push('');
@@ -42,6 +43,12 @@ export function renderExplain(control: Control, width = 80): string {
     }
     out.push('');
   }
+  if (control.peers) {
+    out.push('Peer checks');
+    if (control.peers.length === 0) for (const l of wrap('none confirmed: no Checkov, KICS, Prowler, Trivy or CloudSploit check of ECS resources was found that looks for the same thing', width - 4)) out.push('  ' + l);
+    for (const p of control.peers) for (const [i, l] of wrap(`${p.tool} ${p.id}: ${p.title}`, width - 4).entries()) out.push((i ? '    ' : '  ') + l);
+    out.push('');
+  }
   const m = control.mappings;
   out.push('Framework mappings');
   out.push(`  NIST SP 800-53 Rev. 5: ${m.nist80053r5.length ? m.nist80053r5.join(', ') : 'none listed by AWS'}`);
@@ -49,18 +56,25 @@ export function renderExplain(control: Control, width = 80): string {
   return out.join('\n') + '\n';
 }
 
-/** The control list as a table: id, severity, resource type, title; retired controls marked. */
+/** The control list as a table: id, severity, resource type, title; retired controls marked; one group per set. */
 export function renderControlList(width = 80): string {
-  const rows = CONTROLS.map((c) => [c.id, c.severity, c.resourceTypes.map((t) => t.replace('AWS::ECS::', '')).join(','), c.title + (c.enabledByDefault ? '' : ' (off by default)')]);
+  const row = (c: (typeof CONTROLS)[number]) => [c.id, c.severity, c.resourceTypes.map((t) => t.replace('AWS::ECS::', '')).join(','), c.title + (c.enabledByDefault ? '' : ' (off by default)')];
+  const rows = CONTROLS.map(row);
   const w0 = Math.max(...rows.map((r) => r[0].length));
   const w1 = Math.max(...rows.map((r) => r[1].length));
   const w2 = Math.max(...rows.map((r) => r[2].length));
   const lead = w0 + w1 + w2 + 6;
   const out: string[] = [];
-  for (const r of rows) {
-    const title = wrap(r[3], Math.max(20, width - lead));
-    out.push(`${r[0].padEnd(w0)}  ${r[1].padEnd(w1)}  ${r[2].padEnd(w2)}  ${title[0]}`);
-    for (const l of title.slice(1)) out.push(' '.repeat(lead) + l);
+  for (const set of CONTROL_SETS) {
+    const members = CONTROLS.filter((c) => c.set === set);
+    if (members.length === 0) continue;
+    if (out.length) out.push('');
+    out.push(`${CONTROL_SET_TITLES[set]} (--controls ${set})`);
+    for (const r of members.map(row)) {
+      const title = wrap(r[3], Math.max(20, width - lead));
+      out.push(`${r[0].padEnd(w0)}  ${r[1].padEnd(w1)}  ${r[2].padEnd(w2)}  ${title[0]}`);
+      for (const l of title.slice(1)) out.push(' '.repeat(lead) + l);
+    }
   }
   return out.join('\n') + '\n';
 }

@@ -160,7 +160,7 @@ async function runScan(paths: string[], flags: ScanFlags): Promise<number> {
     printErrors(result.errors);
   }
   if (result.summary.resources === 0 && result.errors.length === 0 && result.skipped.length === 0 && !flags.quiet) {
-    process.stderr.write(`ecsguard: no ECS resources found in ${inputs.join(', ')} (read: task definition JSON, describe-* output, CloudFormation, cdk.out)\n`);
+    process.stderr.write(`ecsguard: no ECS resources found in ${inputs.join(', ')} (read: task definition JSON, describe-* output, CloudFormation, cdk.out, Terraform .tf and plan JSON)\n`);
   }
   return exitCode(result, failOn);
 }
@@ -196,7 +196,8 @@ async function runInventory(paths: string[], flags: InventoryFlags): Promise<num
   if (!formats.includes(flags.format)) throw new UsageError(`--format must be one of ${formats.join(', ')}; got '${flags.format}'`);
   const filter = parseWhere(flags.where ?? []);
   const { inputs, options, fileConfig } = scanOptionsFrom(paths, flags);
-  const result = await scanPathsAsync(inputs, { ...options, keepResources: true });
+  // The inventory is about who containers run as: Security Hub's controls, unless the configuration names others.
+  const result = await scanPathsAsync(inputs, { ...options, controls: options.controls ?? ['security-hub'], keepResources: true });
   const secretKeys = fileConfig.parameters?.['ECS.8']?.secretKeys;
   const rows = inventoryRows(result.judged ?? [], Array.isArray(secretKeys) ? (secretKeys as string[]) : undefined);
   const containers = rows.containers.filter(filter);
@@ -284,7 +285,7 @@ function buildProgram(setExit: (code: number) => void): Command {
   const program = new Command();
   program
     .name('ecsguard')
-    .description('Checks Amazon ECS task definitions against the AWS Security Hub ECS controls, explains each verdict, and shows how to fix it.')
+    .description('Checks Amazon ECS task definitions against the AWS Security Hub ECS controls and ecsguard\'s own hardening checks (ECSG), explains each verdict, and shows how to fix it.')
     .version(TOOL.version, '-V, --version')
     .showHelpAfterError('(run ecsguard --help for usage)')
     .exitOverride();
@@ -298,8 +299,8 @@ function buildProgram(setExit: (code: number) => void): Command {
     .option('--publish <target>', "also send the findings to 'securityhub' (BatchImportFindings; AWS credentials from the usual chain)")
     .option('--profile <name>', 'AWS profile for --publish')
     .option('--archive-missing', 'with --publish: archive findings of an earlier scan of the same paths that this scan no longer produces')
-    .option('--controls <ids>', 'run exactly these controls, comma-separated (e.g. ECS.20,ECS.21); names retired ones too (ECS.1)')
-    .option('--skip-controls <ids>', 'do not run these controls, comma-separated')
+    .option('--controls <ids>', 'run exactly these controls, comma-separated: IDs (ECS.20,ECSG.1; names retired ones too, ECS.1) or the sets security-hub, extra (ecsguard hardening checks) and all')
+    .option('--skip-controls <ids>', 'do not run these controls, comma-separated (IDs or security-hub, extra)')
     .option('--fail-on <severity>', 'lowest severity of a FAILED finding that makes the exit code 1: low, medium, high, critical, none (default: low)')
     .option('-q, --quiet', 'print only failed and unknown findings, and the summary')
     .option('--no-color', 'no colour, even on a terminal (NO_COLOR does the same)');
@@ -317,7 +318,7 @@ function buildProgram(setExit: (code: number) => void): Command {
   program
     .command('explain')
     .description('what a control checks, why it matters, how to fix it, false positives, mappings')
-    .argument('<control>', 'control ID, e.g. ECS.21')
+    .argument('<control>', 'control ID, e.g. ECS.21 or ECSG.1')
     .action((id: string) => {
       const control = controlById(id);
       if (!control) throw new UsageError(`unknown control '${id}'; known controls: ${CONTROLS.map((c) => c.id).join(', ')}`);
@@ -327,11 +328,11 @@ function buildProgram(setExit: (code: number) => void): Command {
 
   program
     .command('controls')
-    .description('list the controls: id, severity, resource type, title')
+    .description('list the controls, Security Hub\'s and ecsguard\'s hardening checks: id, severity, resource type, title')
     .addOption(new Option('-f, --format <format>', 'text or json').choices(['text', 'json']).default('text'))
     .action((flags: { format: string }) => {
       if (flags.format === 'json') {
-        const list = CONTROLS.map((c) => ({ id: c.id, title: c.title, severity: c.severity, resourceTypes: c.resourceTypes, configRule: c.configRule, enabledByDefault: c.enabledByDefault, retired: c.retired ?? null, parameters: Object.fromEntries(Object.entries(c.parameters).map(([k, s]) => [k, { type: s.type, default: s.default ?? null, description: s.description }])) }));
+        const list = CONTROLS.map((c) => ({ id: c.id, set: c.set, title: c.title, severity: c.severity, resourceTypes: c.resourceTypes, configRule: c.configRule, enabledByDefault: c.enabledByDefault, retired: c.retired ?? null, parameters: Object.fromEntries(Object.entries(c.parameters).map(([k, s]) => [k, { type: s.type, default: s.default ?? null, description: s.description }])), peers: c.peers ?? [] }));
         process.stdout.write(JSON.stringify(list, null, 2) + '\n');
       } else process.stdout.write(renderControlList(process.stdout.columns || 80));
       setExit(EXIT_OK);

@@ -13,6 +13,7 @@ import { judgeContainers, unknownField } from './helpers.js';
 
 export const ecs01: Control = {
   id: 'ECS.1',
+  set: 'security-hub',
   title: 'Amazon ECS task definitions should have secure networking modes and user definitions',
   severity: 'HIGH',
   resourceTypes: ['AWS::ECS::TaskDefinition'],

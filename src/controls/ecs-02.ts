@@ -10,6 +10,7 @@ import { judgePublicIp, PUBLIC_IP_MESSAGES } from './public-ip.js';
 
 export const ecs02: Control = {
   id: 'ECS.2',
+  set: 'security-hub',
   title: 'ECS services should not have public IP addresses assigned to them automatically',
   severity: 'HIGH',
   resourceTypes: ['AWS::ECS::Service'],

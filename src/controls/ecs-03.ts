@@ -10,6 +10,7 @@ import { unknownField } from './helpers.js';
 
 export const ecs03: Control = {
   id: 'ECS.3',
+  set: 'security-hub',
   title: "ECS task definitions should not share the host's process namespace",
   severity: 'HIGH',
   resourceTypes: ['AWS::ECS::TaskDefinition'],

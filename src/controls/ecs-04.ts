@@ -11,6 +11,7 @@ import { judgeContainers } from './helpers.js';
 
 export const ecs04: Control = {
   id: 'ECS.4',
+  set: 'security-hub',
   title: 'ECS containers should run as non-privileged',
   severity: 'HIGH',
   resourceTypes: ['AWS::ECS::TaskDefinition'],

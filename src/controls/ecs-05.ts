@@ -12,6 +12,7 @@ import { judgeContainers } from './helpers.js';
 
 export const ecs05: Control = {
   id: 'ECS.5',
+  set: 'security-hub',
   title: 'ECS task definitions should configure containers to be limited to read-only access to root filesystems',
   severity: 'HIGH',
   resourceTypes: ['AWS::ECS::TaskDefinition'],

@@ -15,6 +15,7 @@ export const DEFAULT_SECRET_KEYS = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY'
 
 export const ecs08: Control = {
   id: 'ECS.8',
+  set: 'security-hub',
   title: 'Secrets should not be passed as container environment variables',
   severity: 'HIGH',
   resourceTypes: ['AWS::ECS::TaskDefinition'],

@@ -11,6 +11,7 @@ import { field, judgeContainers } from './helpers.js';
 
 export const ecs09: Control = {
   id: 'ECS.9',
+  set: 'security-hub',
   title: 'ECS task definitions should have a logging configuration',
   severity: 'HIGH',
   resourceTypes: ['AWS::ECS::TaskDefinition'],

@@ -28,6 +28,7 @@ function onFargate(props: unknown): Fargate {
 
 export const ecs10: Control = {
   id: 'ECS.10',
+  set: 'security-hub',
   title: 'ECS Fargate services should run on the latest Fargate platform version',
   severity: 'MEDIUM',
   resourceTypes: ['AWS::ECS::Service'],

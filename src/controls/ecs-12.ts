@@ -10,6 +10,7 @@ import { field } from './helpers.js';
 
 export const ecs12: Control = {
   id: 'ECS.12',
+  set: 'security-hub',
   title: 'ECS clusters should use Container Insights',
   severity: 'MEDIUM',
   resourceTypes: ['AWS::ECS::Cluster'],

@@ -9,6 +9,7 @@ import { judgeTags, REQUIRED_TAG_KEYS, TAGGING_MESSAGES } from './tagging.js';
 
 export const ecs13: Control = {
   id: 'ECS.13',
+  set: 'security-hub',
   title: 'ECS services should be tagged',
   severity: 'LOW',
   resourceTypes: ['AWS::ECS::Service'],

@@ -9,6 +9,7 @@ import { judgeTags, REQUIRED_TAG_KEYS, TAGGING_MESSAGES } from './tagging.js';
 
 export const ecs14: Control = {
   id: 'ECS.14',
+  set: 'security-hub',
   title: 'ECS clusters should be tagged',
   severity: 'LOW',
   resourceTypes: ['AWS::ECS::Cluster'],

@@ -9,6 +9,7 @@ import { judgeTags, REQUIRED_TAG_KEYS, TAGGING_MESSAGES } from './tagging.js';
 
 export const ecs15: Control = {
   id: 'ECS.15',
+  set: 'security-hub',
   title: 'ECS task definitions should be tagged',
   severity: 'LOW',
   resourceTypes: ['AWS::ECS::TaskDefinition'],

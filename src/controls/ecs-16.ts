@@ -9,6 +9,7 @@ import { judgePublicIp, PUBLIC_IP_MESSAGES } from './public-ip.js';
 
 export const ecs16: Control = {
   id: 'ECS.16',
+  set: 'security-hub',
   title: 'ECS task sets should not automatically assign public IP addresses',
   severity: 'HIGH',
   resourceTypes: ['AWS::ECS::TaskSet'],

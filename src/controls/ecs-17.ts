@@ -10,6 +10,7 @@ import { unknownField } from './helpers.js';
 
 export const ecs17: Control = {
   id: 'ECS.17',
+  set: 'security-hub',
   title: 'ECS task definitions should not use host network mode',
   severity: 'MEDIUM',
   resourceTypes: ['AWS::ECS::TaskDefinition'],

@@ -12,6 +12,7 @@ import { field, unknownField } from './helpers.js';
 
 export const ecs18: Control = {
   id: 'ECS.18',
+  set: 'security-hub',
   title: 'ECS Task Definitions should use in-transit encryption for EFS volumes',
   severity: 'MEDIUM',
   resourceTypes: ['AWS::ECS::TaskDefinition'],

@@ -10,6 +10,7 @@ import { field } from './helpers.js';
 
 export const ecs19: Control = {
   id: 'ECS.19',
+  set: 'security-hub',
   title: 'ECS capacity providers should have managed termination protection enabled',
   severity: 'MEDIUM',
   resourceTypes: ['AWS::ECS::CapacityProvider'],

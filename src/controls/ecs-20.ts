@@ -13,6 +13,7 @@ const UNSET_OS_NOTE = 'runtimePlatform.operatingSystemFamily is unset, so ECS.20
 
 export const ecs20: Control = {
   id: 'ECS.20',
+  set: 'security-hub',
   title: 'ECS Task Definitions should configure non-root users in Linux container definitions',
   severity: 'MEDIUM',
   resourceTypes: ['AWS::ECS::TaskDefinition'],

@@ -14,6 +14,7 @@ const UNSET_OS_NOTE = 'runtimePlatform.operatingSystemFamily is unset, so ECS.20
 
 export const ecs21: Control = {
   id: 'ECS.21',
+  set: 'security-hub',
   title: 'ECS Task Definitions should configure non-administrator users in Windows container definitions',
   severity: 'MEDIUM',
   resourceTypes: ['AWS::ECS::TaskDefinition'],

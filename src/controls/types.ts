@@ -2,7 +2,9 @@
  * The shape of a control: metadata, documentation, messages and a pure `evaluate`.
  * Modelled on ESLint's rule `meta` + `messages` (see ../shared/DESIGN.md, "Controls").
  */
-import type { Evaluation, MessageData, Resource, ResourceType, Severity } from '../model/index.js';
+import type { ControlSet, Evaluation, MessageData, Resource, ResourceType, Severity } from '../model/index.js';
+
+export type { ControlSet } from '../model/index.js';
 
 /** A control parameter's value after configuration is applied. */
 export type ParamValue = string | number | boolean | string[];
@@ -45,13 +47,24 @@ export interface FrameworkMappings {
   pciDss401: string[];
 }
 
+/** A check of another tool that looks for the same thing, so users moving from it can map suppressions. */
+export interface PeerCheck {
+  tool: 'Checkov' | 'KICS' | 'Prowler' | 'Trivy' | 'CloudSploit';
+  /** The tool's own ID: `CKV_AWS_249`, a KICS query UUID, a Prowler check name, `AVD-AWS-0036`. */
+  id: string;
+  /** The tool's title for it, or what part of this control it matches. */
+  title: string;
+}
+
 /** A Security Hub ECS control (or an ecsguard hardening check). */
 export interface Control {
-  /** Security Hub control ID, `ECS.21`. */
+  /** Security Hub control ID, `ECS.21`; ecsguard's own checks are `ECSG.1` ... */
   id: string;
-  /** Security Hub's title. */
+  /** `security-hub` for Security Hub's controls, `extra` for ecsguard's hardening checks. */
+  set: ControlSet;
+  /** Security Hub's title (ecsguard's own for hardening checks). */
   title: string;
-  /** Security Hub's severity label. */
+  /** Security Hub's severity label (the project's choice for hardening checks). */
   severity: Severity;
   resourceTypes: readonly ResourceType[];
   /**
@@ -59,8 +72,8 @@ export interface Control {
    * assumed value is repeated in the control's findings only when it concerns one of them.
    */
   fields: readonly string[];
-  /** The AWS Config managed rule the control mirrors. */
-  configRule: string;
+  /** The AWS Config managed rule the control mirrors; null for hardening checks, which mirror none. */
+  configRule: string | null;
   /** False for retired controls (ECS.1): they run only when named in `--controls`. */
   enabledByDefault: boolean;
   /** Set when AWS retired the control: when and what replaces it. */
@@ -68,6 +81,8 @@ export interface Control {
   parameters: Readonly<Record<string, ParameterSpec>>;
   docs: ControlDocs;
   mappings: FrameworkMappings;
+  /** Checks of other tools that look for the same thing (hardening checks list only IDs the project confirmed). */
+  peers?: readonly PeerCheck[];
   /** Message templates by stable ID; `{key}` is replaced from the evaluation's data. */
   messages: Readonly<Record<string, string>>;
   /**

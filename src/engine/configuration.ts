@@ -14,9 +14,12 @@ export class ConfigError extends Error {
 
 /** What a caller may set; every field is optional. */
 export interface EngineOptions {
-  /** Run exactly these controls (IDs such as `ECS.21`); retired controls run only when named here. */
+  /**
+   * Run exactly these controls: IDs such as `ECS.21`, or the set names `security-hub`, `extra`
+   * (ecsguard's hardening checks) and `all`, mixable; retired controls run only when named by ID.
+   */
   controls?: string[];
-  /** Do not run these controls. */
+  /** Do not run these controls (IDs or set names, as in `controls`). */
   skipControls?: string[];
   /** Parameters by control ID, e.g. `{ 'ECS.15': { requiredTagKeys: ['team'] } }`. */
   parameters?: Record<string, Record<string, unknown>>;
@@ -36,8 +39,13 @@ export function activeControls(options: EngineOptions = {}): ActiveControl[] {
     if (!ids) return null;
     const out = new Set<Control>();
     for (const id of ids) {
+      const group = controlGroup(id);
+      if (group) {
+        for (const c of group) out.add(c);
+        continue;
+      }
       const c = controlById(id);
-      if (!c) throw new ConfigError(`${what}: unknown control '${id}'; run 'ecsguard controls' for the list`);
+      if (!c) throw new ConfigError(`${what}: unknown control '${id}'; give control IDs or ${GROUP_NAMES.join(', ')}, and run 'ecsguard controls' for the list`);
       out.add(c);
     }
     return out;
@@ -55,6 +63,20 @@ export function activeControls(options: EngineOptions = {}): ActiveControl[] {
   }
   if (out.length === 0) throw new ConfigError('no control left to run: --controls and --skip-controls (or the configuration file) exclude every one');
   return out;
+}
+
+/** The names `--controls` and `--skip-controls` accept besides IDs. */
+export const GROUP_NAMES = ['security-hub', 'extra', 'all'] as const;
+
+/**
+ * The controls a set name stands for (`security-hub`, `extra`, `all`, any case), or null when
+ * `name` is not one. A set name brings the controls that are on by default: the retired ECS.1
+ * still has to be named by ID.
+ */
+export function controlGroup(name: string): Control[] | null {
+  const n = name.trim().toLowerCase();
+  if (!(GROUP_NAMES as readonly string[]).includes(n)) return null;
+  return CONTROLS.filter((c) => c.enabledByDefault && (n === 'all' || c.set === n));
 }
 
 function findParams(all: Record<string, Record<string, unknown>> | undefined, id: string): Record<string, unknown> | undefined {

@@ -92,6 +92,7 @@ export function foldEvaluations(control: Control, resource: Resource, evaluation
   if (resource.cdkPath) ref.cdkPath = resource.cdkPath;
   return {
     control: control.id,
+    set: control.set,
     title: control.title,
     severity: control.severity,
     status: primary.status,

@@ -17,6 +17,12 @@ import type {
 /** Security Hub's compliance statuses (ASFF `Compliance.Status`). */
 export type ComplianceStatus = 'PASSED' | 'FAILED' | 'WARNING' | 'NOT_AVAILABLE';
 
+/**
+ * The two sets of controls: Security Hub's own ECS controls (`ECS.21`), and ecsguard's hardening
+ * checks beyond them (`ECSG.1`), which must never pass for Security Hub's.
+ */
+export type ControlSet = 'security-hub' | 'extra';
+
 /** Security Hub's severity labels (ASFF `Severity.Label`), lowest first. */
 export type Severity = 'LOW' | 'MEDIUM' | 'HIGH' | 'CRITICAL';
 
@@ -195,6 +201,8 @@ export interface Violation {
  */
 export interface Finding {
   control: string;
+  /** The set the control belongs to; the engine always sets it (an addition to the contract). */
+  set?: ControlSet;
   title: string;
   severity: Severity;
   status: ComplianceStatus;

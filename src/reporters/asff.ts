@@ -4,7 +4,9 @@
  * typed with `@aws-sdk/client-securityhub`'s `AwsSecurityFinding`, shaped like the findings Security
  * Hub's own ECS controls produce, but imported as a custom integration: `ProductArn` is the
  * account's default product and `GeneratorId` is `ecsguard/ECS.21`, never Security Hub's own
- * `security-control/ECS.21`.
+ * `security-control/ECS.21`. ecsguard's hardening checks (`ECSG.1` ...) are not Security Hub
+ * controls and never claim to be: `GeneratorId` `ecsguard/ECSG.1`, types outside "Industry and
+ * Regulatory Standards", no `Compliance.SecurityControlId` and no Security Hub documentation link.
  *
  * The output is a JSON array of findings, what `BatchImportFindings` takes (and
  * `aws securityhub batch-import-findings --findings file://report.json`; both accept at most 100
@@ -30,6 +32,7 @@ import type {
 } from '@aws-sdk/client-securityhub';
 import { controlById } from '../controls/index.js';
 import type { Control } from '../controls/types.js';
+import { setOf } from './sets.js';
 import type { ScanResult } from '../engine/scan.js';
 import type { Finding, Resource, ResourceType } from '../model/index.js';
 import { TOOL } from '../version.js';
@@ -40,11 +43,19 @@ export const PLACEHOLDER_ACCOUNT = '000000000000';
 /** The Region used when a finding's Region is unknown (no ARN, no `--region`). */
 export const DEFAULT_REGION = 'us-east-1';
 
-/** The ASFF finding types ecsguard's findings carry (namespace/category of the ASFF types taxonomy). */
+/** The ASFF finding types ecsguard's findings of Security Hub controls carry (namespace/category of the ASFF types taxonomy). */
 export const ASFF_TYPES: readonly string[] = [
   'Software and Configuration Checks/Industry and Regulatory Standards',
   'Software and Configuration Checks/AWS Security Best Practices',
 ];
+
+/** The ASFF types of ecsguard's hardening checks: a best-practice check, not a standard's requirement. */
+export const HARDENING_ASFF_TYPES: readonly string[] = ['Software and Configuration Checks/AWS Security Best Practices'];
+
+/** The ASFF types of a finding, by the set of its control. */
+export function asffTypesOf(f: Finding): string[] {
+  return [...(setOf(f) === 'extra' ? HARDENING_ASFF_TYPES : ASFF_TYPES)];
+}
 
 /**
  * ASFF `Resources[].Type` of each ECS resource type. ASFF defines `AwsEcsCluster`, `AwsEcsService`,
@@ -140,6 +151,11 @@ export function relatedRequirements(control: Control | undefined): string[] {
     ...control.mappings.nist80053r5.map((r) => `NIST.800-53.r5 ${r}`),
     ...control.mappings.pciDss401.map((r) => `PCI DSS v4.0.1/${r}`),
   ].slice(0, 32);
+}
+
+/** Where a control is documented: the Security Hub user guide for Security Hub's controls, none for hardening checks (`ecsguard explain`). */
+export function controlDocumentationUrl(f: Finding): string | undefined {
+  return setOf(f) === 'security-hub' ? securityHubControlUrl(f.control) : undefined;
 }
 
 /** The Security Hub user guide's section about a control (`…/ecs-controls.html#ecs-21`). */
@@ -353,12 +369,13 @@ function productFields(f: Finding, control: Control | undefined, scope: FindingS
   const out: Record<string, string> = {
     'ecsguard/ToolVersion': TOOL.version,
     'ecsguard/ControlId': f.control,
+    'ecsguard/ControlSet': setOf(f),
     'ecsguard/MessageId': f.messageId,
     'ecsguard/ResourceId': f.resource.id,
     'ecsguard/ResourceName': f.resource.name,
     'ecsguard/ResourceType': f.resource.type,
   };
-  if (control) out['ecsguard/ConfigRule'] = control.configRule;
+  if (control?.configRule) out['ecsguard/ConfigRule'] = control.configRule;
   if (f.path) out['ecsguard/Path'] = f.path;
   if (f.location) out['ecsguard/Location'] = `${f.location.file}:${f.location.line}:${f.location.column}`;
   if (f.resource.cdkPath) out['ecsguard/CdkPath'] = f.resource.cdkPath;
@@ -380,7 +397,10 @@ function toAsff(f: Finding, context: ReportContext, resource: Resource | undefin
   const passed = f.status === 'PASSED';
   const label = passed ? 'INFORMATIONAL' : f.severity;
   const workflow = f.suppressed ? 'SUPPRESSED' : passed ? 'RESOLVED' : 'NEW';
-  const requirements = relatedRequirements(control);
+  const hardening = setOf(f) === 'extra';
+  const requirements = hardening ? [] : relatedRequirements(control);
+  const types = asffTypesOf(f);
+  const docsUrl = controlDocumentationUrl(f);
   const asffResource: AsffResource = {
     Type: ASFF_RESOURCE_TYPE[f.resource.type] ?? 'Other',
     Id: truncate(resourceKey(f), 512),
@@ -398,7 +418,7 @@ function toAsff(f: Finding, context: ReportContext, resource: Resource | undefin
     CompanyName: TOOL.name,
     GeneratorId: `${TOOL.name}/${f.control}`,
     AwsAccountId: scope.account,
-    Types: [...ASFF_TYPES],
+    Types: types,
     FirstObservedAt: now,
     LastObservedAt: now,
     CreatedAt: now,
@@ -408,20 +428,19 @@ function toAsff(f: Finding, context: ReportContext, resource: Resource | undefin
     Description: truncate(findingDescription(f), 1024),
     Remediation: {
       Recommendation: {
-        Text: truncate(control?.docs.fix ?? `See the Security Hub documentation of ${f.control}.`, 512),
-        Url: securityHubControlUrl(f.control),
+        Text: truncate(control?.docs.fix ?? (hardening ? `Run ecsguard explain ${f.control}.` : `See the Security Hub documentation of ${f.control}.`), 512),
+        ...(docsUrl ? { Url: docsUrl } : {}),
       },
     },
     ProductFields: productFields(f, control, scope),
     Resources: [asffResource],
-    Compliance: {
-      Status: f.status,
-      SecurityControlId: f.control,
-      ...(requirements.length ? { RelatedRequirements: requirements } : {}),
-    },
+    // A hardening check is no Security Hub control: its ID goes in GeneratorId and ProductFields only.
+    Compliance: hardening
+      ? { Status: f.status }
+      : { Status: f.status, SecurityControlId: f.control, ...(requirements.length ? { RelatedRequirements: requirements } : {}) },
     Workflow: { Status: workflow },
     RecordState: 'ACTIVE',
-    FindingProviderFields: { Severity: { Label: label, Original: f.severity }, Types: [...ASFF_TYPES] },
+    FindingProviderFields: { Severity: { Label: label, Original: f.severity }, Types: [...types] },
   };
   if (f.suppressed) {
     finding.Note = { Text: truncate(`Suppressed by ${f.suppressed.by}: ${f.suppressed.reason}${f.suppressed.expires ? ` (until ${f.suppressed.expires})` : ''}`, 512), UpdatedBy: TOOL.name, UpdatedAt: now };

@@ -3,7 +3,8 @@
  * summary (counts by status, a severity-by-status table, a bar chart by control), the input
  * errors, a findings table that inline script filters by control, status, severity and resource,
  * the documentation of each control in the scan (what it checks, why, how to fix, the fix
- * snippet) and the resources not judged.
+ * snippet), Security Hub's controls and ecsguard's hardening checks (ECSG.*) in sections of
+ * their own, and the resources not judged.
  *
  * Nothing leaves the page: CSS and script are inline, there are no fonts, images or links to
  * other origins, and a Content-Security-Policy (`default-src 'none'`, the script allowed by its
@@ -20,10 +21,11 @@
  * `row-count` (the rows the filters leave visible) and `row-total`.
  */
 import { createHash } from 'node:crypto';
-import { CONTROLS, controlById } from '../controls/index.js';
+import { CONTROL_SET_TITLES, CONTROLS, controlById } from '../controls/index.js';
+import { setOf } from './sets.js';
 import type { Control } from '../controls/types.js';
 import type { ScanResult } from '../engine/scan.js';
-import type { ComplianceStatus, Finding, Location, Severity } from '../model/index.js';
+import type { ComplianceStatus, ControlSet, Finding, Location, Severity } from '../model/index.js';
 import { TOOL } from '../version.js';
 import type { ReportContext } from './context.js';
 import { forTerminal } from './terminal.js';
@@ -98,6 +100,7 @@ interface ControlTally {
   title: string;
   severity: Severity;
   control: Control | undefined;
+  set: ControlSet;
   counts: Record<ComplianceStatus, number>;
   total: number;
 }
@@ -118,6 +121,7 @@ function tallyControls(findings: readonly Finding[]): ControlTally[] {
         title: control?.title ?? f.title,
         severity: control?.severity ?? f.severity,
         control,
+        set: setOf(f),
         counts: { FAILED: 0, WARNING: 0, NOT_AVAILABLE: 0, PASSED: 0 },
         total: 0,
       };
@@ -127,7 +131,9 @@ function tallyControls(findings: readonly Finding[]): ControlTally[] {
     t.total++;
   }
   const registry = new Map(CONTROLS.map((c, i) => [c.id, i]));
+  const setRank = (t: ControlTally) => (t.set === 'security-hub' ? 0 : 1);
   return [...byId.values()].sort((a, b) =>
+    setRank(a) - setRank(b) ||
     (registry.get(a.id) ?? CONTROLS.length) - (registry.get(b.id) ?? CONTROLS.length) ||
     controlNumber(a.id) - controlNumber(b.id) ||
     a.id.localeCompare(b.id));
@@ -248,10 +254,10 @@ function renderRow(f: Finding, index: number): string {
   }
   const status = statusBadge(f.status) + (f.suppressed ? ' <span class="badge sup">Suppressed</span>' : '');
   const location = f.location ? `<code>${breakable(formatLocation(f.location))}</code>` : '<span class="muted">live AWS</span>';
-  return `<tr data-index="${index}" data-control="${esc(f.control)}" data-status="${esc(f.status)}" data-severity="${esc(f.severity)}">` +
+  return `<tr data-index="${index}" data-control="${esc(f.control)}" data-set="${esc(setOf(f))}" data-status="${esc(f.status)}" data-severity="${esc(f.severity)}">` +
     cell('Status', status) +
     cell('Severity', severityBadge(f.severity)) +
-    cell('Control', `<a href="#${anchor(f.control)}">${esc(f.control)}</a>`) +
+    cell('Control', `<a href="#${anchor(f.control)}">${esc(f.control)}</a>${setOf(f) === 'extra' ? '<span class="sub">ecsguard hardening</span>' : ''}`) +
     cell('Resource', resource, 'c-resource') +
     cell('Finding', details.join(''), 'c-finding') +
     cell('Location', location, 'c-location') + '</tr>';
@@ -265,7 +271,11 @@ function renderFindings(result: ScanResult, tallies: readonly ControlTally[]): s
     controlNumber(a.f.control) - controlNumber(b.f.control) || a.i - b.i);
   const rows = order.map(({ f, i }) => renderRow(f, i)).join('\n');
   const total = result.findings.length;
-  const controlOptions = tallies.map((t) => `<option value="${esc(t.id)}">${esc(t.id)}: ${esc(t.title)}</option>`).join('');
+  const option = (t: ControlTally) => `<option value="${esc(t.id)}">${esc(t.id)}: ${esc(t.title)}</option>`;
+  const sets = [...new Set(tallies.map((t) => t.set))];
+  const controlOptions = sets.length > 1
+    ? sets.map((set) => `<optgroup label="${esc(CONTROL_SET_TITLES[set])}">${tallies.filter((t) => t.set === set).map(option).join('')}</optgroup>`).join('')
+    : tallies.map(option).join('');
   const statusOptions = STATUSES.map((s) => `<option value="${s}">${STATUS_LABEL[s]}</option>`).join('');
   const severityOptions = SEVERITIES.map((s) => `<option value="${s}">${SEVERITY_LABEL[s]}</option>`).join('');
   return `<section id="findings" class="panel" aria-labelledby="findings-title">
@@ -294,6 +304,9 @@ ${total === 0 ? '<p id="no-findings" class="empty">The scan produced no findings
 function renderControl(t: ControlTally): string {
   const c = t.control;
   const id = anchor(t.id);
+  const peers = c?.peers?.length
+    ? `<details><summary>Peer checks</summary><ul>${c.peers.map((p) => `<li>${esc(p.tool)} <code>${esc(p.id)}</code>: ${esc(p.title)}</li>`).join('')}</ul></details>`
+    : '';
   const block = (title: string, code: string) => `<details><summary>${title}</summary><pre><code>${esc(code)}</code></pre></details>`;
   const docs = c
     ? `<div class="docs">
@@ -307,10 +320,11 @@ function renderControl(t: ControlTally): string {
 ${c.docs.cloudformation ? block('CloudFormation', c.docs.cloudformation) : ''}
 ${c.docs.terraform ? block('Terraform', c.docs.terraform) : ''}
 ${c.docs.falsePositives ? `<details><summary>False positives and exceptions</summary><p>${esc(c.docs.falsePositives)}</p></details>` : ''}
+${peers}
 </div>
 </div>`
     : '<p class="muted">No documentation is bundled for this control.</p>';
-  const rule = c?.configRule ? `<span>AWS Config rule <code>${esc(c.configRule)}</code></span>` : '';
+  const rule = c?.configRule ? `<span>AWS Config rule <code>${esc(c.configRule)}</code></span>` : t.set === 'extra' ? '<span>ecsguard hardening check, not a Security Hub control</span>' : '';
   const retired = c?.retired ? `<p class="note"><span class="note-label">Retired</span> ${esc(c.retired)}</p>` : '';
   return `<article class="control" id="${id}" aria-labelledby="${id}-title">
 <header class="control-head">
@@ -323,13 +337,22 @@ ${retired}${docs}
 }
 
 function renderControls(tallies: readonly ControlTally[]): string {
-  const body = tallies.length
-    ? tallies.map(renderControl).join('\n')
-    : '<p class="empty">No control applied to the resources read.</p>';
-  return `<section id="controls" class="panel" aria-labelledby="controls-title">
+  const hub = tallies.filter((t) => t.set === 'security-hub');
+  const extra = tallies.filter((t) => t.set === 'extra');
+  const body = hub.length
+    ? hub.map(renderControl).join('\n')
+    : `<p class="empty">${extra.length ? 'No Security Hub control applied to the resources read.' : 'No control applied to the resources read.'}</p>`;
+  const controls = `<section id="controls" class="panel" aria-labelledby="controls-title">
 <h2 id="controls-title">Controls</h2>
-<p class="muted">What each control in this report checks, why it matters and how to fix it.</p>
+<p class="muted">What each AWS Security Hub control in this report checks, why it matters and how to fix it.</p>
 ${body}
+</section>`;
+  if (extra.length === 0) return controls;
+  return `${controls}
+<section id="hardening" class="panel" aria-labelledby="hardening-title">
+<h2 id="hardening-title">${esc(CONTROL_SET_TITLES.extra)}</h2>
+<p class="muted">ecsguard's own checks beyond Security Hub (ECSG.*): not Security Hub controls, and not reported by it.</p>
+${extra.map(renderControl).join('\n')}
 </section>`;
 }
 
@@ -396,8 +419,8 @@ thead th{font-size:.8rem;text-transform:uppercase;letter-spacing:.04em;color:var
 .legend li{display:flex;align-items:center;gap:6px}
 .swatch{display:inline-block;width:12px;height:12px;border-radius:3px}
 .bars{list-style:none;margin:0;padding:0}
-.bars li{display:grid;grid-template-columns:4.2rem minmax(0,1fr) minmax(0,12rem);align-items:center;gap:10px;padding:3px 0}
-.bar-label{font-weight:600;font-variant-numeric:tabular-nums;text-decoration:none}
+.bars li{display:grid;grid-template-columns:5rem minmax(0,1fr) minmax(0,12rem);align-items:center;gap:10px;padding:3px 0}
+.bar-label{font-weight:600;white-space:nowrap;font-variant-numeric:tabular-nums;text-decoration:none}
 .bar-label:hover{text-decoration:underline}
 .bar{display:flex;height:14px;background:#eaeef2;border-radius:4px;overflow:hidden}
 .seg{display:block;height:100%}
@@ -477,7 +500,7 @@ h1{font-size:1.45rem}
 .top nav ul{gap:2px 14px}
 .cards{grid-template-columns:repeat(2,minmax(0,1fr));gap:8px}
 .card dd{font-size:1.45rem}
-.bars li{grid-template-columns:4rem minmax(0,1fr);grid-template-areas:"label text" "bar bar";gap:2px 10px;padding:5px 0}
+.bars li{grid-template-columns:5rem minmax(0,1fr);grid-template-areas:"label text" "bar bar";gap:2px 10px;padding:5px 0}
 .bar-label{grid-area:label}.bar{grid-area:bar}.bar-text{grid-area:text;text-align:right}
 .filters{grid-template-columns:minmax(0,1fr)}
 .matrix{font-size:.85rem}
@@ -587,6 +610,7 @@ export function renderHtml(result: ScanResult, context: ReportContext): string {
     ...(result.errors.length ? [['#errors', `Input errors (${num(result.errors.length)})`]] : []),
     ['#findings', 'Findings'],
     ['#controls', 'Controls'],
+    ...(tallies.some((t) => t.set === 'extra') ? [['#hardening', 'Hardening checks']] : []),
     ...(result.skipped.length ? [['#skipped', 'Not judged']] : []),
   ].map(([href, label]) => `<li><a href="${href}">${label}</a></li>`).join('');
   const title = `${TOOL.name} report: ${num(s.failed)} failed, ${num(s.passed)} passed`;
@@ -610,7 +634,7 @@ export function renderHtml(result: ScanResult, context: ReportContext): string {
 <main id="main" class="wrap">
 <div class="intro">
 <h1>Amazon ECS security report</h1>
-<p class="meta">${meta}<span>AWS Security Hub ECS controls</span></p>
+<p class="meta">${meta}<span>AWS Security Hub ECS controls${tallies.some((t) => t.set === 'extra') ? ' and ecsguard hardening checks' : ''}</span></p>
 </div>
 ${renderSummary(result)}
 ${renderErrors(result)}
@@ -618,7 +642,7 @@ ${renderFindings(result, tallies)}
 ${renderControls(tallies)}
 ${renderSkipped(result)}
 </main>
-<footer class="wrap"><p>${esc(TOOL.name)} ${esc(TOOL.version)} checks Amazon ECS resources against AWS Security Hub controls. This report is a single offline file: it loads nothing from the network.</p></footer>
+<footer class="wrap"><p>${esc(TOOL.name)} ${esc(TOOL.version)} checks Amazon ECS resources against AWS Security Hub controls and its own hardening checks. This report is a single offline file: it loads nothing from the network.</p></footer>
 <script type="application/json" id="ecsguard-data">${scriptJson(data)}</script>
 <script>${SCRIPT}</script>
 </body>

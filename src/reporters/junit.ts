@@ -1,6 +1,7 @@
 /**
  * JUnit XML (`--format junit`), the shape CI systems (GitHub Actions test reporters, GitLab,
- * Jenkins, Azure Pipelines) show in their test tabs: one `<testsuite>` per control, one
+ * Jenkins, Azure Pipelines) show in their test tabs: one `<testsuite>` per control (Security Hub's
+ * controls first, then ecsguard's hardening checks, each suite with a `controlSet` property), one
  * `<testcase>` per resource it judged, `<failure>` for FAILED, `<skipped>` for NOT_AVAILABLE
  * (and for suppressed findings). Input errors form one more suite, `ecsguard input errors`, with
  * an `<error>` per file. Built with fast-xml-parser's XMLBuilder, which escapes markup.
@@ -11,6 +12,8 @@ import type { Finding } from '../model/index.js';
 import { formatLocation } from './text.js';
 import { TOOL } from '../version.js';
 import type { ReportContext } from './context.js';
+import { CONTROL_SET_TITLES } from '../controls/index.js';
+import { setOf } from './sets.js';
 
 /** XML 1.0 forbids most control characters, even escaped: they become U+FFFD. */
 function xmlSafe(text: string): string {
@@ -42,7 +45,9 @@ export function renderJunit(result: ScanResult, context: ReportContext): string 
     list.push(f);
   }
   const timestamp = context.now.toISOString().replace(/\.\d{3}Z$/, '');
-  const suites = [...byControl.entries()].map(([control, fs]) => ({
+  const setRank = (fs: Finding[]) => (setOf(fs[0]) === 'security-hub' ? 0 : 1);
+  const entries = [...byControl.entries()].sort((a, b) => setRank(a[1]) - setRank(b[1]));
+  const suites: Record<string, unknown>[] = entries.map(([control, fs]) => ({
     '@_name': xmlSafe(`${control} ${fs[0].title}`),
     '@_tests': String(fs.length),
     '@_failures': String(fs.filter((f) => f.status === 'FAILED' && !f.suppressed).length),
@@ -50,6 +55,10 @@ export function renderJunit(result: ScanResult, context: ReportContext): string 
     '@_skipped': String(fs.filter((f) => f.status === 'NOT_AVAILABLE' || f.suppressed).length),
     '@_timestamp': timestamp,
     '@_time': '0',
+    properties: { property: [
+      { '@_name': 'controlSet', '@_value': setOf(fs[0]) },
+      { '@_name': 'controlSetTitle', '@_value': CONTROL_SET_TITLES[setOf(fs[0])] },
+    ] },
     testcase: fs.map(caseOf),
   }));
   if (result.errors.length) {
@@ -70,7 +79,7 @@ export function renderJunit(result: ScanResult, context: ReportContext): string 
       })),
     });
   }
-  const totals = (k: string) => String(suites.reduce((n, s) => n + Number((s as Record<string, unknown>)[k]), 0));
+  const totals = (k: string) => String(suites.reduce((n, s) => n + Number(s[k]), 0));
   const doc = {
     '?xml': { '@_version': '1.0', '@_encoding': 'UTF-8' },
     testsuites: {

@@ -26,14 +26,15 @@ import { controlById } from '../controls/index.js';
 import { TOOL } from '../version.js';
 import type { ReportContext } from './context.js';
 import {
-  ASFF_TYPES,
+  asffTypesOf,
+  controlDocumentationUrl,
   findingDescription,
   findingScope,
   relatedRequirements,
   resourceKey,
-  securityHubControlUrl,
   stableFindingId,
 } from './asff.js';
+import { setOf } from './sets.js';
 
 /** The OCSF schema version the events declare (the version Security Hub reads). */
 export const OCSF_VERSION = '1.6.0';
@@ -46,7 +47,7 @@ export interface OcsfKeyValue {
 
 /** OCSF `compliance` object. */
 export interface OcsfCompliance {
-  /** The control ID, `ECS.21`. */
+  /** The control ID, `ECS.21` (or `ECSG.1` for an ecsguard hardening check). */
   control: string;
   standards: string[];
   /** Framework requirements, `NIST.800-53.r5 AC-6`, `PCI DSS v4.0.1/2.2.5`. */
@@ -105,7 +106,7 @@ export interface OcsfComplianceFinding {
     first_seen_time: number;
     last_seen_time: number;
     modified_time: number;
-    analytic: { uid: string; name: string; type: 'Rule'; type_id: 1 };
+    analytic: { uid: string; name: string; type: 'Rule'; type_id: 1; category?: string };
   };
   compliance: OcsfCompliance;
   resources: OcsfResourceDetails[];
@@ -125,9 +126,13 @@ function complianceStatus(status: ComplianceStatus): Pick<OcsfCompliance, 'statu
   return { status: 'Warning', status_id: 2 };
 }
 
-/** The standards a control belongs to: the Security Hub control set, plus the frameworks AWS maps it to. */
+/**
+ * The standards a control belongs to: the Security Hub control set, plus the frameworks AWS maps
+ * it to; a hardening check belongs to ecsguard's own set and claims no standard.
+ */
 function standardsOf(f: Finding): string[] {
   const control = controlById(f.control);
+  if (setOf(f) === 'extra') return ['ecsguard hardening checks'];
   const out = ['AWS Security Hub controls'];
   if (control?.mappings.nist80053r5.length) out.push('NIST SP 800-53 Rev. 5');
   if (control?.mappings.pciDss401.length) out.push('PCI DSS v4.0.1');
@@ -160,7 +165,9 @@ function toEvent(f: Finding, context: ReportContext, tags: OcsfKeyValue[] | unde
   const severity = passed ? { id: 1 as const, caption: 'Informational' as const } : SEVERITY[f.severity];
   const activity = passed ? { id: 3 as const, name: 'Close' as const } : { id: 1 as const, name: 'Create' as const };
   const status = f.suppressed ? { id: 3 as const, name: 'Suppressed' as const } : passed ? { id: 4 as const, name: 'Resolved' as const } : { id: 1 as const, name: 'New' as const };
-  const requirements = relatedRequirements(control);
+  const hardening = setOf(f) === 'extra';
+  const requirements = hardening ? [] : relatedRequirements(control);
+  const docsUrl = controlDocumentationUrl(f);
   const data: Record<string, string | number> = { resource_id: f.resource.id };
   if (scope.arn) data.arn = scope.arn;
   if (f.location) {
@@ -205,12 +212,12 @@ function toEvent(f: Finding, context: ReportContext, tags: OcsfKeyValue[] | unde
       uid: stableFindingId(f, scope),
       title: f.title,
       desc: findingDescription(f),
-      types: [...ASFF_TYPES],
+      types: asffTypesOf(f),
       created_time: time,
       first_seen_time: time,
       last_seen_time: time,
       modified_time: time,
-      analytic: { uid: f.control, name: control?.configRule ?? f.control, type: 'Rule', type_id: 1 },
+      analytic: { uid: f.control, name: control?.configRule ?? f.control, type: 'Rule', type_id: 1, ...(hardening ? { category: 'ecsguard hardening checks' } : {}) },
     },
     compliance: {
       control: f.control,
@@ -222,8 +229,8 @@ function toEvent(f: Finding, context: ReportContext, tags: OcsfKeyValue[] | unde
     },
     resources: [resource],
     remediation: {
-      desc: control?.docs.fix ?? `See the Security Hub documentation of ${f.control}.`,
-      references: [securityHubControlUrl(f.control)],
+      desc: control?.docs.fix ?? (hardening ? `Run ecsguard explain ${f.control}.` : `See the Security Hub documentation of ${f.control}.`),
+      references: docsUrl ? [docsUrl] : [],
     },
   };
   if (f.suppressed) {

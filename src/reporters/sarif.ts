@@ -28,7 +28,8 @@ import type {
   Run,
   Suppression as SarifSuppression,
 } from 'sarif';
-import { CONTROLS, controlById } from '../controls/index.js';
+import { CONTROL_SET_TITLES, CONTROLS, controlById } from '../controls/index.js';
+import { setOf } from './sets.js';
 import type { Control } from '../controls/types.js';
 import type { ScanResult } from '../engine/scan.js';
 import type { Finding, InputError, Location, Severity, Skipped } from '../model/index.js';
@@ -88,14 +89,27 @@ function shortType(type: string): string {
   return type.replace(/^AWS::ECS::/, '');
 }
 
+/** The SARIF tags of a control set: Security Hub's controls, or ecsguard's own hardening checks. */
+function setTags(set: Control['set']): string[] {
+  return set === 'security-hub' ? ['aws-security-hub'] : ['ecsguard-hardening'];
+}
+
+/** Peer checks as text lines (`Checkov CKV_AWS_249: ...`). */
+function peerLines(control: Control): string[] {
+  return (control.peers ?? []).map((p) => `${p.tool} ${p.id}: ${p.title}`);
+}
+
 /** A SARIF rule for a control of the registry, with its documentation as `help`. */
 function ruleOf(control: Control): ReportingDescriptor {
   const d = control.docs;
-  const helpUri = securityHubControlUrl(control.id);
+  const hub = control.set === 'security-hub';
+  const helpUri = hub ? securityHubControlUrl(control.id) : undefined;
   const requirements = relatedRequirements(control);
+  const peers = peerLines(control);
+  const origin = control.configRule ? `AWS Config rule: ${control.configRule}.` : `${CONTROL_SET_TITLES[control.set]} (not a Security Hub control).`;
   const text = [
     `${control.id}: ${control.title}`,
-    `Severity: ${control.severity}. AWS Config rule: ${control.configRule}. Resource types: ${control.resourceTypes.join(', ')}.`,
+    `Severity: ${control.severity}. ${origin} Resource types: ${control.resourceTypes.join(', ')}.`,
     '',
     `What it checks: ${d.checks}`,
     '',
@@ -114,14 +128,15 @@ function ruleOf(control: Control): ReportingDescriptor {
     '',
     `False positives: ${d.falsePositives}`,
     ...(requirements.length ? ['', `Related requirements: ${requirements.join(', ')}`] : []),
+    ...(peers.length ? ['', `Peer checks: ${peers.join('; ')}`] : []),
     ...(control.retired ? ['', `Retired: ${control.retired}`] : []),
-    '',
-    `Security Hub documentation: ${helpUri}`,
+    ...(helpUri ? ['', `Security Hub documentation: ${helpUri}`] : ['', `Full documentation: ecsguard explain ${control.id}`]),
   ].join('\n');
+  const markdownOrigin = control.configRule ? `AWS Config rule \`${control.configRule}\`` : `${CONTROL_SET_TITLES[control.set]} (not a Security Hub control)`;
   const markdown = [
     `**${control.id}: ${control.title}**`,
     '',
-    `Severity **${control.severity}** · AWS Config rule \`${control.configRule}\` · ${control.resourceTypes.map((t) => `\`${t}\``).join(', ')}`,
+    `Severity **${control.severity}** · ${markdownOrigin} · ${control.resourceTypes.map((t) => `\`${t}\``).join(', ')}`,
     ...(control.retired ? ['', `> Retired: ${control.retired}`] : []),
     '',
     '### What it checks',
@@ -152,31 +167,52 @@ function ruleOf(control: Control): ReportingDescriptor {
     '',
     d.falsePositives,
     ...(requirements.length ? ['', '### Related requirements', '', ...requirements.map((r) => `- ${r}`)] : []),
+    ...(peers.length ? ['', '### Peer checks', '', ...peers.map((p) => `- ${p}`)] : []),
     '',
-    `[${control.id} in the AWS Security Hub user guide](${helpUri})`,
+    helpUri ? `[${control.id} in the AWS Security Hub user guide](${helpUri})` : `Full documentation: \`ecsguard explain ${control.id}\``,
   ].join('\n');
-  return {
+  const rule: ReportingDescriptor = {
     id: control.id,
-    name: pascalCase(control.configRule),
+    name: pascalCase(control.configRule ?? `ecsguard ${control.title}`),
     shortDescription: { text: control.title },
     fullDescription: { text: d.checks },
     help: { text, markdown },
-    helpUri,
     defaultConfiguration: { level: LEVEL[control.severity], enabled: control.enabledByDefault },
     properties: {
-      tags: ['security', 'aws', 'ecs', 'aws-security-hub', ...control.resourceTypes.map(shortType)],
+      tags: ['security', 'aws', 'ecs', ...setTags(control.set), ...control.resourceTypes.map(shortType)],
       'security-severity': SECURITY_SEVERITY[control.severity],
       precision: 'high',
       'problem.severity': LEVEL[control.severity] === 'note' ? 'recommendation' : LEVEL[control.severity],
-      securityHubSeverity: control.severity,
-      configRule: control.configRule,
+      controlSet: control.set,
+      ...(hub ? { securityHubSeverity: control.severity, configRule: control.configRule } : { severity: control.severity }),
       relatedRequirements: requirements,
+      ...(control.peers?.length ? { peers: control.peers.map((p) => ({ tool: p.tool, id: p.id })) } : {}),
     },
   };
+  if (helpUri) rule.helpUri = helpUri;
+  return rule;
 }
 
 /** A rule for a control a finding names but the registry does not know (kept valid for GitHub). */
 function ruleOfFinding(f: Finding): ReportingDescriptor {
+  const set = setOf(f);
+  if (set === 'extra') {
+    return {
+      id: f.control,
+      name: pascalCase(`ecsguard ${f.control}`),
+      shortDescription: { text: f.title },
+      fullDescription: { text: f.title },
+      help: { text: `${f.control}: ${f.title}\n\nFull documentation: ecsguard explain ${f.control}`, markdown: `**${f.control}: ${f.title}**\n\nFull documentation: \`ecsguard explain ${f.control}\`` },
+      defaultConfiguration: { level: LEVEL[f.severity] },
+      properties: {
+        tags: ['security', 'aws', 'ecs', ...setTags(set), shortType(f.resource.type)],
+        'security-severity': SECURITY_SEVERITY[f.severity],
+        precision: 'high',
+        controlSet: set,
+        severity: f.severity,
+      },
+    };
+  }
   const helpUri = securityHubControlUrl(f.control);
   return {
     id: f.control,
@@ -187,9 +223,10 @@ function ruleOfFinding(f: Finding): ReportingDescriptor {
     helpUri,
     defaultConfiguration: { level: LEVEL[f.severity] },
     properties: {
-      tags: ['security', 'aws', 'ecs', 'aws-security-hub', shortType(f.resource.type)],
+      tags: ['security', 'aws', 'ecs', ...setTags(set), shortType(f.resource.type)],
       'security-severity': SECURITY_SEVERITY[f.severity],
       precision: 'high',
+      controlSet: set,
       securityHubSeverity: f.severity,
     },
   };
@@ -285,6 +322,7 @@ function resultOf(f: Finding, ruleIndex: number, cwd: string): Result {
     properties: {
       status: f.status,
       severity: f.severity,
+      controlSet: setOf(f),
       messageId: f.messageId,
       path: f.path,
       resource: { ...f.resource },

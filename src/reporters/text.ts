@@ -1,6 +1,7 @@
 /**
  * The text report for terminals: findings grouped by resource, resources with failures first,
- * FAILED then NOT_AVAILABLE findings with reason and location, PASSED controls on one line,
+ * FAILED then NOT_AVAILABLE findings with reason and location, PASSED controls on one line, with
+ * ecsguard's hardening checks (ECSG.*) after Security Hub's controls under their own heading,
  * then input errors and skipped revisions, and a one-line summary. Wraps at `width` columns
  * (default 80). Colour only when asked (the CLI asks on a TTY without NO_COLOR).
  */
@@ -8,6 +9,8 @@ import { createColors } from 'picocolors';
 import type { ScanResult } from '../engine/scan.js';
 import type { Finding, Location } from '../model/index.js';
 import { forTerminal } from './terminal.js';
+import { CONTROL_SET_TITLES } from '../controls/index.js';
+import { setOf } from './sets.js';
 
 /** Options of the text report. */
 export interface TextOptions {
@@ -62,24 +65,31 @@ export function renderText(raw: ScanResult, options: TextOptions = {}): string {
     lines.push(head.length + where.length + 2 <= width ? c.bold(head) + (where ? c.dim(`  ${where}`) : '') : c.bold(head));
     if (where && head.length + where.length + 2 > width) lines.push('  ' + c.dim(where));
     if (first.resource.cdkPath) lines.push('  ' + c.dim(`construct ${first.resource.cdkPath}`));
-    const sorted = [...bad].sort((a, b) => order(a) - order(b));
-    for (const f of sorted) {
-      lines.push(`  ${statusLabel(f)} ${c.bold(f.control.padEnd(6))} ${c.dim(f.severity)}`);
-      for (const l of wrap(f.reason, width - indent.length)) lines.push(indent + l);
-      for (const l of atLines(f.location, f.path, width - indent.length)) lines.push(indent + c.dim(l));
-      for (const v of f.violations) {
-        for (const [i, l] of wrap(v.reason, width - indent.length - 2).entries()) lines.push(indent + (i === 0 ? '- ' : '  ') + l);
-        for (const l of atLines(v.location, v.path, width - indent.length - 2)) lines.push(indent + '  ' + c.dim(l));
+    // Security Hub's controls first; ecsguard's hardening checks after them, under their own heading.
+    const parts = [fs.filter((f) => setOf(f) === 'security-hub'), fs.filter((f) => setOf(f) === 'extra')];
+    parts.forEach((part, k) => {
+      const partBad = part.filter((f) => f.status !== 'PASSED');
+      if (part.length === 0 || (options.quiet && partBad.length === 0)) return;
+      if (k === 1) lines.push('  ' + c.bold(c.cyan(CONTROL_SET_TITLES.extra)));
+      const sorted = [...partBad].sort((a, b) => order(a) - order(b));
+      for (const f of sorted) {
+        lines.push(`  ${statusLabel(f)} ${c.bold(f.control.padEnd(6))} ${c.dim(f.severity)}`);
+        for (const l of wrap(f.reason, width - indent.length)) lines.push(indent + l);
+        for (const l of atLines(f.location, f.path, width - indent.length)) lines.push(indent + c.dim(l));
+        for (const v of f.violations) {
+          for (const [i, l] of wrap(v.reason, width - indent.length - 2).entries()) lines.push(indent + (i === 0 ? '- ' : '  ') + l);
+          for (const l of atLines(v.location, v.path, width - indent.length - 2)) lines.push(indent + '  ' + c.dim(l));
+        }
+        for (const n of f.notes) for (const [i, l] of wrap(`note: ${n}`, width - indent.length).entries()) lines.push(indent + (i ? '  ' : '') + c.dim(l));
+        if (f.suppressed) lines.push(indent + c.dim(`suppressed by ${f.suppressed.by}: ${f.suppressed.reason}`));
       }
-      for (const n of f.notes) for (const [i, l] of wrap(`note: ${n}`, width - indent.length).entries()) lines.push(indent + (i ? '  ' : '') + c.dim(l));
-      if (f.suppressed) lines.push(indent + c.dim(`suppressed by ${f.suppressed.by}: ${f.suppressed.reason}`));
-    }
-    const passed = fs.filter((f) => f.status === 'PASSED').map((f) => f.control);
-    if (passed.length && !options.quiet) {
-      const label = `  ${c.green('PASSED       ')} `;
-      const w = wrap(passed.join(' '), width - 16);
-      w.forEach((l, i) => lines.push((i === 0 ? label : ' '.repeat(16)) + l));
-    }
+      const passed = part.filter((f) => f.status === 'PASSED').map((f) => f.control);
+      if (passed.length && !options.quiet) {
+        const label = `  ${c.green('PASSED       ')} `;
+        const w = wrap(passed.join(' '), width - 16);
+        w.forEach((l, i) => lines.push((i === 0 ? label : ' '.repeat(16)) + l));
+      }
+    });
     lines.push('');
   }
   if (result.errors.length) {
@@ -100,7 +110,9 @@ export function renderText(raw: ScanResult, options: TextOptions = {}): string {
     }
     lines.push('');
   }
-  lines.push(summaryLine(result, c));
+  // Large scans make the line long: the word "findings:" and a zero error count go first, so it still fits.
+  const fits = (level: 0 | 1 | 2) => summaryLine(result, undefined, level).length <= width;
+  lines.push(summaryLine(result, c, fits(0) ? 0 : fits(1) ? 1 : 2));
   return lines.join('\n') + '\n';
 }
 
@@ -122,15 +134,20 @@ function shortType(type: string): string {
   return type.replace('AWS::ECS::', '');
 }
 
-/** The closing summary line: resources judged, then finding counts (zero counts left out, except failed and passed). */
-export function summaryLine(result: ScanResult, c = createColors(false)): string {
+/**
+ * The closing summary line: resources judged, then finding counts (zero counts left out, except
+ * failed and passed). `compact` 1 leaves out the word "findings:" and "0 input errors"; 2 also
+ * shortens "input errors" to "errors".
+ */
+export function summaryLine(result: ScanResult, c = createColors(false), compact: 0 | 1 | 2 = 0): string {
   const s = result.summary;
   const findings = [(s.failed ? c.red : c.green)(`${s.failed} failed`), `${s.passed} passed`];
   if (s.notAvailable) findings.push(c.yellow(`${s.notAvailable} not available`));
   if (s.suppressed) findings.push(`${s.suppressed} suppressed`);
-  const parts = [`${s.resources} resource${s.resources === 1 ? '' : 's'}`, `findings: ${findings.join(', ')}`];
+  const parts = [`${s.resources} resource${s.resources === 1 ? '' : 's'}`, `${compact ? '' : 'findings: '}${findings.join(', ')}`];
+  const errors = `${s.errors} ${compact === 2 ? '' : 'input '}error${s.errors === 1 ? '' : 's'}`;
   if (s.skipped) parts.push(`${s.skipped} not judged`);
-  parts.push((s.errors ? c.red : (x: string) => x)(`${s.errors} input error${s.errors === 1 ? '' : 's'}`));
+  if (s.errors || !compact) parts.push((s.errors ? c.red : (x: string) => x)(errors));
   return parts.join('; ');
 }
 

@@ -48,6 +48,7 @@ function run(args: string[], options: { cwd?: string; env?: Record<string, strin
 
 interface JsonFinding {
   control: string;
+  set: 'security-hub' | 'extra';
   title: string;
   severity: string;
   status: string;
@@ -108,22 +109,52 @@ after(() => {
 
 // The expected verdicts for examples/, from examples/README.md ("Expected results"): the FAILED
 // controls and the task definition controls that give no finding; every other default task
-// definition control PASSES. payments:41 is INACTIVE and not judged.
+// definition control PASSES. payments:41 is INACTIVE and not judged. `hardening` lists the
+// ecsguard hardening checks (ECSG.*) that fail; ECSG.4 gives no finding without bind mounts,
+// ECSG.1 to ECSG.3 none for Windows, and ECSG.7 none while allowedRegistries is empty.
 const TASK_DEFINITION_CONTROLS = ['ECS.3', 'ECS.4', 'ECS.5', 'ECS.8', 'ECS.9', 'ECS.15', 'ECS.17', 'ECS.18', 'ECS.20', 'ECS.21'];
-const EXAMPLES: Record<string, { file: string; failed: string[]; absent: string[] }> = {
-  'storefront-web': { file: 'examples/linux-web-with-sidecars.json', failed: ['ECS.5', 'ECS.20'], absent: ['ECS.18', 'ECS.21'] },
-  'intranet-iis': { file: 'examples/windows-iis-container-administrator.json', failed: ['ECS.21'], absent: ['ECS.5', 'ECS.18', 'ECS.20'] },
-  'intranet-iis-hardened': { file: 'examples/windows-iis-hardened.json', failed: [], absent: ['ECS.5', 'ECS.18', 'ECS.20'] },
-  'orders-api': { file: 'examples/fargate-arm-api.json', failed: ['ECS.9'], absent: ['ECS.18', 'ECS.21'] },
-  'datadog-agent-daemon': { file: 'examples/monitoring-agent-privileged-host.json', failed: ['ECS.3', 'ECS.4', 'ECS.5', 'ECS.17', 'ECS.20', 'ECS.21'], absent: ['ECS.18'] },
-  'invoice-exporter-worker': { file: 'examples/secrets-in-environment.json', failed: ['ECS.8'], absent: ['ECS.18', 'ECS.21'] },
-  'marketing-wordpress': { file: 'examples/efs-without-transit-encryption.json', failed: ['ECS.18'], absent: ['ECS.21'] },
-  'legacy-catalog': { file: 'examples/no-runtime-platform.json', failed: ['ECS.20', 'ECS.21'], absent: ['ECS.18'] },
-  'payments:42': { file: 'examples/describe-output-with-tags.json', failed: [], absent: ['ECS.18', 'ECS.21'] },
-  'customer-profile-api': { file: 'examples/fully-compliant.json', failed: [], absent: ['ECS.21'] },
-  'nightly-ledger-reconcile:17': { file: 'examples/batch-job-root-user.json', failed: ['ECS.15', 'ECS.20'], absent: ['ECS.18', 'ECS.21'] },
-  'admin-portal': { file: 'examples/register-inputs-array.json', failed: ['ECS.15'], absent: ['ECS.18', 'ECS.21'] },
-  'report-renderer': { file: 'examples/register-inputs-array.json', failed: ['ECS.5', 'ECS.20'], absent: ['ECS.18', 'ECS.21'] },
+const HARDENING_CONTROLS = ['ECSG.1', 'ECSG.2', 'ECSG.3', 'ECSG.4', 'ECSG.5', 'ECSG.6', 'ECSG.7', 'ECSG.8', 'ECSG.10'];
+const LINUX_NO_BIND = ['ECSG.4', 'ECSG.7'];
+const WINDOWS_NO_BIND = ['ECSG.1', 'ECSG.2', 'ECSG.3', 'ECSG.4', 'ECSG.7'];
+const EXAMPLES: Record<string, { file: string; failed: string[]; absent: string[]; hardening: string[]; hardeningAbsent: string[] }> = {
+  'storefront-web': { file: 'examples/linux-web-with-sidecars.json', failed: ['ECS.5', 'ECS.20'], absent: ['ECS.18', 'ECS.21'], hardening: ['ECSG.2', 'ECSG.6', 'ECSG.10'], hardeningAbsent: LINUX_NO_BIND },
+  'intranet-iis': { file: 'examples/windows-iis-container-administrator.json', failed: ['ECS.21'], absent: ['ECS.5', 'ECS.18', 'ECS.20'], hardening: ['ECSG.6'], hardeningAbsent: WINDOWS_NO_BIND },
+  'intranet-iis-hardened': { file: 'examples/windows-iis-hardened.json', failed: [], absent: ['ECS.5', 'ECS.18', 'ECS.20'], hardening: ['ECSG.6'], hardeningAbsent: WINDOWS_NO_BIND },
+  'orders-api': { file: 'examples/fargate-arm-api.json', failed: ['ECS.9'], absent: ['ECS.18', 'ECS.21'], hardening: ['ECSG.2', 'ECSG.6'], hardeningAbsent: LINUX_NO_BIND },
+  'datadog-agent-daemon': { file: 'examples/monitoring-agent-privileged-host.json', failed: ['ECS.3', 'ECS.4', 'ECS.5', 'ECS.17', 'ECS.20', 'ECS.21'], absent: ['ECS.18'], hardening: ['ECSG.1', 'ECSG.2', 'ECSG.4', 'ECSG.6'], hardeningAbsent: ['ECSG.7'] },
+  'invoice-exporter-worker': { file: 'examples/secrets-in-environment.json', failed: ['ECS.8'], absent: ['ECS.18', 'ECS.21'], hardening: ['ECSG.2', 'ECSG.5', 'ECSG.6'], hardeningAbsent: LINUX_NO_BIND },
+  'marketing-wordpress': { file: 'examples/efs-without-transit-encryption.json', failed: ['ECS.18'], absent: ['ECS.21'], hardening: ['ECSG.2', 'ECSG.6'], hardeningAbsent: LINUX_NO_BIND },
+  'legacy-catalog': { file: 'examples/no-runtime-platform.json', failed: ['ECS.20', 'ECS.21'], absent: ['ECS.18'], hardening: ['ECSG.2', 'ECSG.6'], hardeningAbsent: LINUX_NO_BIND },
+  'payments:42': { file: 'examples/describe-output-with-tags.json', failed: [], absent: ['ECS.18', 'ECS.21'], hardening: ['ECSG.2', 'ECSG.6'], hardeningAbsent: LINUX_NO_BIND },
+  'customer-profile-api': { file: 'examples/fully-compliant.json', failed: [], absent: ['ECS.21'], hardening: ['ECSG.6'], hardeningAbsent: LINUX_NO_BIND },
+  'nightly-ledger-reconcile:17': { file: 'examples/batch-job-root-user.json', failed: ['ECS.15', 'ECS.20'], absent: ['ECS.18', 'ECS.21'], hardening: ['ECSG.2', 'ECSG.6', 'ECSG.10'], hardeningAbsent: LINUX_NO_BIND },
+  'admin-portal': { file: 'examples/register-inputs-array.json', failed: ['ECS.15'], absent: ['ECS.18', 'ECS.21'], hardening: ['ECSG.2', 'ECSG.6'], hardeningAbsent: LINUX_NO_BIND },
+  'report-renderer': { file: 'examples/register-inputs-array.json', failed: ['ECS.5', 'ECS.20'], absent: ['ECS.18', 'ECS.21'], hardening: ['ECSG.2', 'ECSG.6', 'ECSG.10'], hardeningAbsent: LINUX_NO_BIND },
+  // Passes every Security Hub control and fails every hardening check a task definition can fail.
+  'build-runner': { file: 'examples/hardening-risks.json', failed: [], absent: ['ECS.18', 'ECS.21'], hardening: ['ECSG.1', 'ECSG.2', 'ECSG.3', 'ECSG.4', 'ECSG.5', 'ECSG.6', 'ECSG.8', 'ECSG.10'], hardeningAbsent: ['ECSG.7'] },
+};
+
+/** A task definition that passes every default control of both sets. */
+const HARDENED = {
+  family: 'hardened-api',
+  taskRoleArn: 'arn:aws:iam::111122223333:role/hardened-api-task',
+  executionRoleArn: 'arn:aws:iam::111122223333:role/hardened-api-execution',
+  networkMode: 'awsvpc',
+  requiresCompatibilities: ['FARGATE'],
+  cpu: '256',
+  memory: '512',
+  runtimePlatform: { operatingSystemFamily: 'LINUX', cpuArchitecture: 'ARM64' },
+  containerDefinitions: [{
+    name: 'api',
+    image: '111122223333.dkr.ecr.eu-west-1.amazonaws.com/api@sha256:4f53cda18c2baa0c0354bb5f9a3ecbe5ed12ab4d8e11ba873c2f11161202b945',
+    essential: true,
+    user: '1000:1000',
+    readonlyRootFilesystem: true,
+    linuxParameters: { capabilities: { drop: ['ALL'] } },
+    healthCheck: { command: ['CMD', '/api', 'health'], interval: 30, timeout: 5, retries: 3 },
+    logConfiguration: { logDriver: 'awslogs', options: { 'awslogs-group': '/ecs/api', 'awslogs-region': 'eu-west-1', 'awslogs-stream-prefix': 'api', mode: 'non-blocking' } },
+  }],
+  tags: [{ key: 'team', value: 'platform' }],
 };
 
 /** The task definition JSON files at the top of examples/ (the folder also holds other sources). */
@@ -157,10 +188,13 @@ function assertSummaryLine(line: string, expected: Record<string, number>): void
 
 describe('ecsguard scan: exit codes', () => {
   let invalidJson: string;
+  let hardened: string;
   before(() => {
     const d = tempDir();
     invalidJson = join(d, 'broken.json');
     writeFileSync(invalidJson, '{\n  "family": "broken",\n  "containerDefinitions": [\n}\n');
+    hardened = join(d, 'hardened.json');
+    writeFileSync(hardened, JSON.stringify(HARDENED, null, 2));
   });
 
   const cases: { name: string; args: () => string[]; code: number }[] = [
@@ -174,10 +208,16 @@ describe('ecsguard scan: exit codes', () => {
     { name: '--fail-on medium when MEDIUM fails', args: () => ['examples/no-runtime-platform.json', '--fail-on', 'medium'], code: 1 },
     { name: '--fail-on high when LOW and MEDIUM fail', args: () => ['examples/batch-job-root-user.json', '--fail-on', 'high'], code: 0 },
     { name: '--fail-on medium when LOW and MEDIUM fail', args: () => ['examples/batch-job-root-user.json', '--fail-on', 'medium'], code: 1 },
-    { name: 'a fully compliant input', args: () => ['examples/fully-compliant.json'], code: 0 },
-    { name: 'several compliant inputs and a skipped INACTIVE revision', args: () => ['examples/fully-compliant.json', 'examples/windows-iis-hardened.json', 'examples/describe-output-with-tags.json', 'examples/describe-inactive-old-revision.json'], code: 0 },
-    { name: 'an input error in one file beside a compliant one stays 0', args: () => ['examples/fully-compliant.json', invalidJson], code: 0 },
-    { name: 'a missing path beside a compliant one stays 0', args: () => ['examples/fully-compliant.json', 'does-not-exist.json'], code: 0 },
+    { name: 'a fully compliant input (Security Hub controls)', args: () => ['examples/fully-compliant.json', '--controls', 'security-hub'], code: 0 },
+    { name: 'several compliant inputs and a skipped INACTIVE revision', args: () => ['examples/fully-compliant.json', 'examples/windows-iis-hardened.json', 'examples/describe-output-with-tags.json', 'examples/describe-inactive-old-revision.json', '--controls', 'security-hub'], code: 0 },
+    { name: 'an input error in one file beside a compliant one stays 0', args: () => ['examples/fully-compliant.json', invalidJson, '--controls', 'security-hub'], code: 0 },
+    { name: 'a missing path beside a compliant one stays 0', args: () => ['examples/fully-compliant.json', 'does-not-exist.json', '--controls', 'security-hub'], code: 0 },
+    { name: 'the Security Hub-compliant example fails a LOW hardening check by default', args: () => ['examples/fully-compliant.json'], code: 1 },
+    { name: 'the hardening checks are gated like the others: only LOW ones fail', args: () => ['examples/fully-compliant.json', '--fail-on', 'medium'], code: 0 },
+    { name: 'an input that passes every Security Hub control but fails HIGH hardening checks', args: () => ['examples/hardening-risks.json', '--fail-on', 'high'], code: 1 },
+    { name: 'the same input with only the Security Hub controls', args: () => ['examples/hardening-risks.json', '--controls', 'security-hub'], code: 0 },
+    { name: 'the same input with the hardening checks skipped', args: () => ['examples/hardening-risks.json', '--skip-controls', 'extra'], code: 0 },
+    { name: 'a hardened input passes both sets', args: () => [hardened], code: 0 },
     { name: 'an input error beside a failing file stays 1', args: () => ['examples/batch-job-root-user.json', invalidJson], code: 1 },
     { name: 'only a nonexistent path: nothing could be read', args: () => ['does-not-exist.json'], code: 2 },
     { name: 'only an invalid JSON file: nothing could be read', args: () => [invalidJson], code: 2 },
@@ -190,7 +230,7 @@ describe('ecsguard scan: exit codes', () => {
   }
 
   it('input errors are reported even when they do not change the exit code', () => {
-    const r = scanJson(['examples/fully-compliant.json', invalidJson, 'does-not-exist.json']);
+    const r = scanJson(['examples/fully-compliant.json', invalidJson, 'does-not-exist.json', '--controls', 'security-hub']);
     assert.equal(r.code, 0);
     assert.equal(r.report.errors.length, 2);
     assert.equal(r.report.summary.errors, 2);
@@ -250,12 +290,14 @@ describe('ecsguard scan --format json: the output contract', () => {
 
   it("every finding has exactly the contract's fields plus violations and notes, with valid values (whole examples folder)", () => {
     assert.ok(all.report.findings.length > 0);
-    const keys = ['control', 'title', 'severity', 'status', 'resource', 'location', 'path', 'messageId', 'reason', 'suppressed', 'violations', 'notes'].sort();
+    // `set` (which set the control belongs to) is an addition to the contract.
+    const keys = ['control', 'set', 'title', 'severity', 'status', 'resource', 'location', 'path', 'messageId', 'reason', 'suppressed', 'violations', 'notes'].sort();
     const types = ['AWS::ECS::TaskDefinition', 'AWS::ECS::Service', 'AWS::ECS::Cluster', 'AWS::ECS::TaskSet', 'AWS::ECS::CapacityProvider'];
     for (const f of all.report.findings) {
       const where = `${f.resource?.id} ${f.control}`;
       assert.deepEqual(Object.keys(f).sort(), keys, where);
-      assert.match(f.control, /^ECS\.\d+$/, where);
+      assert.match(f.control, /^ECSG?\.\d+$/, where);
+      assert.equal(f.set, f.control.startsWith('ECSG.') ? 'extra' : 'security-hub', where);
       assert.ok(f.title.length > 10, where);
       assert.ok(['LOW', 'MEDIUM', 'HIGH', 'CRITICAL'].includes(f.severity), where);
       assert.ok(['PASSED', 'FAILED', 'WARNING', 'NOT_AVAILABLE'].includes(f.status), where);
@@ -311,6 +353,7 @@ describe('ecsguard scan --format json: the output contract', () => {
     for (const [id, e] of Object.entries(EXAMPLES)) {
       const expected: Record<string, string> = {};
       for (const c of TASK_DEFINITION_CONTROLS) if (!e.absent.includes(c)) expected[c] = e.failed.includes(c) ? 'FAILED' : 'PASSED';
+      for (const c of HARDENING_CONTROLS) if (!e.hardeningAbsent.includes(c)) expected[c] = e.hardening.includes(c) ? 'FAILED' : 'PASSED';
       assert.deepEqual(statusesOf(r.report, id), expected, id);
     }
   });
@@ -342,11 +385,14 @@ describe('ecsguard scan --format json: the output contract', () => {
       assert.equal(s.resources, new Set(x.report.findings.map((f) => `${f.resource.type} ${f.resource.id} ${f.location?.file}`)).size);
     }
     const s = r.report.summary;
-    assert.deepEqual([s.resources, s.failed, s.passed, s.notAvailable, s.errors], [13, 19, 87, 0, 0]);
+    assert.deepEqual([s.resources, s.failed, s.passed, s.notAvailable, s.errors], [14, 56, 152, 0, 0]);
+    // The Security Hub controls alone: the counts before the hardening checks, plus the passing hardening-risks.json.
+    const hub = r.report.findings.filter((f) => f.set === 'security-hub');
+    assert.deepEqual([hub.filter((f) => f.status === 'FAILED').length, hub.filter((f) => f.status === 'PASSED').length], [19, 95]);
   });
 
   it('location.file is relative to the current directory also when the path is given as an absolute path', () => {
-    const abs = scanJson([join(ROOT, 'examples/fully-compliant.json')]);
+    const abs = scanJson([join(ROOT, 'examples/fully-compliant.json'), '--controls', 'security-hub']);
     assert.equal(abs.code, 0);
     assert.ok(abs.report.findings.length > 0);
     for (const f of abs.report.findings) assert.equal(f.location?.file, 'examples/fully-compliant.json');
@@ -369,7 +415,7 @@ describe('ecsguard scan --format json: the output contract', () => {
   });
 
   it('standard input is scanned with `-`', () => {
-    const s = scanJson(['-'], { input: readFileSync(join(ROOT, 'examples/fully-compliant.json')) });
+    const s = scanJson(['-', '--controls', 'security-hub'], { input: readFileSync(join(ROOT, 'examples/fully-compliant.json')) });
     assert.equal(s.code, 0);
     assert.deepEqual(Object.keys(statusesOf(s.report, 'customer-profile-api')).length, 9);
     assert.ok(s.report.findings.every((f) => f.location?.file === '<stdin>'));
@@ -396,7 +442,8 @@ describe('ecsguard scan: options', () => {
     assert.equal(r.stdout, '');
     const text = readFileSync(out, 'utf8');
     assert.match(text, /FAILED\s+ECS\.20/);
-    assertSummaryLine(text.trimEnd().split('\n').at(-1)!, { resources: 1, failed: 2, passed: 6, notAvailable: 0, errors: 0 });
+    assert.match(text, /ecsguard hardening checks\n\s+FAILED\s+ECSG\.2/);
+    assertSummaryLine(text.trimEnd().split('\n').at(-1)!, { resources: 1, failed: 5, passed: 10, notAvailable: 0, errors: 0 });
     assert.doesNotMatch(text, ANSI);
   });
 
@@ -408,8 +455,35 @@ describe('ecsguard scan: options', () => {
     assert.deepEqual(statusesOf(r.report, 'intranet-iis-hardened'), { 'ECS.21': 'PASSED' });
   });
 
+  it('--controls takes the set names security-hub, extra and all, mixed with IDs', () => {
+    const hub = scanJson([...EXAMPLE_FILES, '--controls', 'security-hub']);
+    assert.deepEqual([...new Set(hub.report.findings.map((f) => f.set))], ['security-hub']);
+    assert.ok(!hub.report.findings.some((f) => f.control === 'ECS.1'), 'a set name does not turn on the retired ECS.1');
+    const extra = scanJson([...EXAMPLE_FILES, '--controls', 'extra']);
+    assert.deepEqual([...new Set(extra.report.findings.map((f) => f.control))].sort(), ['ECSG.1', 'ECSG.10', 'ECSG.2', 'ECSG.3', 'ECSG.4', 'ECSG.5', 'ECSG.6', 'ECSG.8']);
+    const all = scanJson([...EXAMPLE_FILES, '--controls', 'all']);
+    assert.deepEqual(all.report.findings, scanJson(EXAMPLE_FILES).report.findings);
+    const mixed = scanJson([...EXAMPLE_FILES, '--controls', 'ECS.20,extra,ECS.1']);
+    assert.deepEqual([...new Set(mixed.report.findings.filter((f) => f.set === 'security-hub').map((f) => f.control))].sort(), ['ECS.1', 'ECS.20']);
+    assert.equal(mixed.report.findings.filter((f) => f.set === 'extra').length, extra.report.findings.length);
+    const cased = scanJson(['examples/hardening-risks.json', '--controls', 'Security-Hub']);
+    assert.equal(cased.code, 0);
+  });
+
+  it('the configuration file takes set names and hardening check parameters', () => {
+    const cfg = join(tempDir(), 'ecsguard.yml');
+    writeFileSync(cfg, 'controls: [extra]\nskip-controls: [ECSG.6]\nparameters:\n  ECSG.7: { allowedRegistries: ["*.dkr.ecr.*.amazonaws.com"] }\n');
+    const r = scanJson(['examples/hardening-risks.json', '--config', cfg]);
+    assert.deepEqual(Object.keys(statusesOf(r.report, 'build-runner')).sort(), ['ECSG.1', 'ECSG.10', 'ECSG.2', 'ECSG.3', 'ECSG.4', 'ECSG.5', 'ECSG.7', 'ECSG.8']);
+    assert.equal(statusesOf(r.report, 'build-runner')['ECSG.7'], 'FAILED');
+    writeFileSync(cfg, 'parameters:\n  ECSG.4: { sensitiveHostPaths: [etc] }\n');
+    const bad = run(['scan', 'examples/hardening-risks.json', '--config', cfg]);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /ECSG\.4 parameter 'sensitiveHostPaths'/);
+  });
+
   it('--skip-controls leaves those controls out and keeps the rest', () => {
-    const r = scanJson([...EXAMPLE_FILES, '--skip-controls', 'ECS.15,ECS.9']);
+    const r = scanJson([...EXAMPLE_FILES, '--skip-controls', 'ECS.15,ECS.9,extra']);
     const controls = new Set(r.report.findings.map((f) => f.control));
     assert.ok(!controls.has('ECS.15') && !controls.has('ECS.9'));
     assert.deepEqual([...controls].sort(), ['ECS.17', 'ECS.18', 'ECS.20', 'ECS.21', 'ECS.3', 'ECS.4', 'ECS.5', 'ECS.8']);
@@ -421,7 +495,7 @@ describe('ecsguard scan: options', () => {
     const r = scanJson([...EXAMPLE_FILES, '--controls', 'ECS.1']);
     assert.equal(r.code, 0);
     assert.deepEqual([...new Set(r.report.findings.map((f) => f.control))], ['ECS.1']);
-    assert.equal(r.report.findings.length, 13);
+    assert.equal(r.report.findings.length, 14);
     // Host mode with a privileged container is acceptable to ECS.1 (the rule is an OR).
     assert.deepEqual(statusesOf(r.report, 'datadog-agent-daemon'), { 'ECS.1': 'PASSED' });
   });
@@ -435,10 +509,10 @@ describe('ecsguard scan: options', () => {
   });
 
   it('--all-revisions judges every ACTIVE revision (never an INACTIVE one)', () => {
-    const r = scanJson(['test/fixtures/taskdef/revisions', '--all-revisions']);
+    const r = scanJson(['test/fixtures/taskdef/revisions', '--all-revisions', '--controls', 'security-hub']);
     assert.deepEqual([...new Set(r.report.findings.map((f) => f.resource.id))].sort(), ['orders', 'orders:7', 'orders:9']);
     assert.deepEqual((r.report.skipped ?? []).map((s) => s.resource.id), ['orders:10']);
-    const latest = scanJson(['test/fixtures/taskdef/revisions']);
+    const latest = scanJson(['test/fixtures/taskdef/revisions', '--controls', 'security-hub']);
     assert.deepEqual([...new Set(latest.report.findings.map((f) => f.resource.id))].sort(), ['orders', 'orders:9']);
     assert.equal(latest.code, 0);
     assert.equal(r.code, 1);
@@ -449,7 +523,8 @@ describe('ecsguard scan: options', () => {
     assert.equal(r.code, 1);
     assert.doesNotMatch(r.stdout, /PASSED/);
     assert.match(r.stdout, /FAILED\s+ECS\.8/);
-    assertSummaryLine(r.stdout.trimEnd().split('\n').at(-1)!, { resources: 13, failed: 19, passed: 87 });
+    assert.match(r.stdout, /FAILED\s+ECSG\.5/);
+    assertSummaryLine(r.stdout.trimEnd().split('\n').at(-1)!, { resources: 14, failed: 56, passed: 152 });
     const whole = run(['scan', 'examples', '--quiet']);
     assert.equal(whole.code, 1);
     assert.doesNotMatch(whole.stdout, /PASSED/);
@@ -479,7 +554,7 @@ describe('ecsguard scan: the text report', () => {
     assertSummaryLine(lines.at(-2)!, { resources: s.resources, failed: s.failed, passed: s.passed, notAvailable: s.notAvailable, suppressed: s.suppressed, skipped: s.skipped ?? 0, errors: s.errors });
     // And exactly, for the task definition JSON examples (1 INACTIVE revision not judged).
     const td = run(['scan', ...EXAMPLE_FILES]).stdout.trimEnd().split('\n').at(-1)!;
-    assertSummaryLine(td, { resources: 13, failed: 19, passed: 87, notAvailable: 0, suppressed: 0, skipped: 1, errors: 0 });
+    assertSummaryLine(td, { resources: 14, failed: 56, passed: 152, notAvailable: 0, suppressed: 0, skipped: 1, errors: 0 });
   });
 
   it('no line is longer than 80 columns when COLUMNS is unset', () => {
@@ -505,7 +580,7 @@ describe('ecsguard scan: the text report', () => {
   it('input errors are listed with file:line:column', () => {
     const d = tempDir();
     writeFileSync(join(d, 'broken.json'), '{\n  "family": "x",\n  "containerDefinitions": [\n}\n');
-    const r = run(['scan', 'examples/fully-compliant.json', join(d, 'broken.json')]);
+    const r = run(['scan', 'examples/fully-compliant.json', join(d, 'broken.json'), '--controls', 'security-hub']);
     assert.equal(r.code, 0);
     assert.match(r.stdout, /broken\.json:4:1/);
     assertSummaryLine(r.stdout.trimEnd().split('\n').at(-1)!, { resources: 1, failed: 0, errors: 1 });
@@ -554,7 +629,7 @@ describe('ecsguard scan: secret values never appear in any output', () => {
 
   for (const v of [[], ['--format', 'json']]) {
     it(`invalid JSON around a secret value (${v.length ? 'json' : 'text'}): the syntax error does not quote it`, () => {
-      const r = run(['scan', 'test/fixtures/taskdef/secrets/unquoted-secret-invalid.json', 'test/fixtures/taskdef/secrets/unterminated-secret-invalid.json', 'examples/fully-compliant.json', ...v]);
+      const r = run(['scan', 'test/fixtures/taskdef/secrets/unquoted-secret-invalid.json', 'test/fixtures/taskdef/secrets/unterminated-secret-invalid.json', 'examples/fully-compliant.json', '--controls', 'security-hub', ...v]);
       assert.equal(r.code, 0);
       assert.match(r.stdout + r.stderr, /invalid JSON/);
       for (const piece of [ACCESS_KEY_ID, SECRET_ACCESS_KEY, 'AKIAIOSFODNN', 'wJalrXUtnFEMI']) {
@@ -567,18 +642,35 @@ describe('ecsguard scan: secret values never appear in any output', () => {
 // ---------------------------------------------------------------- explain, controls, help, version
 
 describe('ecsguard explain, controls, --help, --version', () => {
-  const ALL_CONTROLS = ['ECS.1', 'ECS.2', 'ECS.3', 'ECS.4', 'ECS.5', 'ECS.8', 'ECS.9', 'ECS.10', 'ECS.12', 'ECS.13', 'ECS.14', 'ECS.15', 'ECS.16', 'ECS.17', 'ECS.18', 'ECS.19', 'ECS.20', 'ECS.21'];
-  let controls: { id: string; configRule: string; severity: string; enabledByDefault: boolean }[];
+  const SECURITY_HUB_CONTROLS = ['ECS.1', 'ECS.2', 'ECS.3', 'ECS.4', 'ECS.5', 'ECS.8', 'ECS.9', 'ECS.10', 'ECS.12', 'ECS.13', 'ECS.14', 'ECS.15', 'ECS.16', 'ECS.17', 'ECS.18', 'ECS.19', 'ECS.20', 'ECS.21'];
+  const HARDENING = ['ECSG.1', 'ECSG.2', 'ECSG.3', 'ECSG.4', 'ECSG.5', 'ECSG.6', 'ECSG.7', 'ECSG.8', 'ECSG.9', 'ECSG.10'];
+  let controls: { id: string; set: string; configRule: string | null; severity: string; enabledByDefault: boolean; peers: { tool: string; id: string }[] }[];
   before(() => {
     const r = run(['controls', '--format', 'json']);
     assert.equal(r.code, 0);
     controls = JSON.parse(r.stdout);
   });
 
-  it('`controls --format json` lists every Security Hub ECS control, ECS.1 off by default', () => {
-    assert.deepEqual(controls.map((c) => c.id), ALL_CONTROLS);
+  it('`controls --format json` lists every Security Hub ECS control, then the hardening checks; ECS.1 off by default', () => {
+    assert.deepEqual(controls.map((c) => c.id), [...SECURITY_HUB_CONTROLS, ...HARDENING]);
+    assert.deepEqual(controls.filter((c) => c.set === 'security-hub').map((c) => c.id), SECURITY_HUB_CONTROLS);
+    assert.deepEqual(controls.filter((c) => c.set === 'extra').map((c) => c.id), HARDENING);
     assert.deepEqual(controls.filter((c) => !c.enabledByDefault).map((c) => c.id), ['ECS.1']);
     assert.equal(controls.find((c) => c.id === 'ECS.21')!.configRule, 'ecs-task-definition-windows-user-non-admin');
+    for (const c of controls) assert.equal(c.configRule === null, c.set === 'extra', `${c.id}: only Security Hub controls mirror a Config rule`);
+    assert.deepEqual(controls.find((c) => c.id === 'ECSG.8')!.peers.map((p) => `${p.tool} ${p.id}`), ['Checkov CKV_AWS_249']);
+  });
+
+  it('`controls` prints the two sets as separate groups', () => {
+    const r = run(['controls']);
+    assert.equal(r.code, 0);
+    const lines = r.stdout.split('\n');
+    const hub = lines.findIndex((l) => /^AWS Security Hub controls/.test(l));
+    const extra = lines.findIndex((l) => /^ecsguard hardening checks/.test(l));
+    assert.ok(hub === 0 && extra > hub, r.stdout);
+    assert.ok(lines.slice(hub, extra).some((l) => l.startsWith('ECS.21 ')));
+    assert.ok(!lines.slice(hub, extra).some((l) => l.startsWith('ECSG.')));
+    assert.ok(lines.slice(extra).some((l) => l.startsWith('ECSG.10 ')));
   });
 
   it('`explain` prints every section, with content, for every listed control', () => {
@@ -588,7 +680,14 @@ describe('ecsguard explain, controls, --help, --version', () => {
       assert.equal(r.code, 0, `explain ${c.id}: ${r.stderr}`);
       const lines = r.stdout.split('\n');
       assert.ok(lines[0].startsWith(c.id), `explain ${c.id}: first line ${lines[0]}`);
-      assert.ok(lines.includes(`AWS Config rule: ${c.configRule}`), `explain ${c.id}: AWS Config rule`);
+      if (c.configRule) assert.ok(lines.includes(`AWS Config rule: ${c.configRule}`), `explain ${c.id}: AWS Config rule`);
+      else {
+        assert.ok(lines.some((l) => l.startsWith('AWS Config rule: none')), `explain ${c.id}: no Config rule`);
+        assert.ok(lines.some((l) => /^Set: ecsguard hardening checks/.test(l)), `explain ${c.id}: names its set`);
+        const peers = lines.findIndex((l) => l === 'Peer checks');
+        assert.ok(peers > 0 && /^ {2}\S/.test(lines[peers + 1] ?? ''), `explain ${c.id}: a Peer checks section with content`);
+        for (const p of c.peers) assert.ok(r.stdout.includes(`${p.tool} ${p.id}`), `explain ${c.id}: peer ${p.id}`);
+      }
       let last = -1;
       for (const s of sections) {
         const i = lines.findIndex((l) => s.test(l));
@@ -605,6 +704,16 @@ describe('ecsguard explain, controls, --help, --version', () => {
     assert.match(r.stdout, /ContainerAdministrator/);
     assert.match(r.stdout, /ContainerUser/);
     assert.match(r.stdout, /Severity: MEDIUM/);
+  });
+
+  it('`explain ECSG.5` says it is not a Security Hub control and lists the peer checks', () => {
+    const r = run(['explain', 'ecsg.5']);
+    assert.equal(r.code, 0);
+    assert.match(r.stdout, /^ECSG\.5 /);
+    assert.match(r.stdout, /not a Security Hub control/);
+    assert.match(r.stdout, /Trivy AVD-AWS-0036/);
+    assert.match(r.stdout, /Prowler ecs_task_definitions_no_environment_secrets/);
+    assert.match(r.stdout, /never the\s+value/);
   });
 
   it('`explain ECS.99` exits 2 with a message', () => {

@@ -38,7 +38,7 @@ function assertShape(f: AwsSecurityFinding): void {
   assert.equal(f.SchemaVersion, '2018-10-08', where);
   assert.ok(isString(f.Id) && f.Id.length <= 512, where);
   assert.match(f.ProductArn!, /^arn:aws(-cn|-us-gov)?:securityhub:[a-z0-9-]+:\d{12}:product\/\d{12}\/default$/, where);
-  assert.match(f.GeneratorId!, /^ecsguard\/ECS\.\d+$/, where);
+  assert.match(f.GeneratorId!, /^ecsguard\/ECSG?\.\d+$/, where);
   assert.doesNotMatch(f.GeneratorId!, /^security-control\//, where);
   assert.match(f.AwsAccountId!, /^\d{12}$/, where);
   assert.ok(f.ProductArn!.endsWith(`:${f.AwsAccountId!}:product/${f.AwsAccountId!}/default`), where);
@@ -61,10 +61,23 @@ function assertShape(f: AwsSecurityFinding): void {
   for (const t of f.Types!) assert.match(t, /^Software and Configuration Checks\//, where);
   assert.ok(['INFORMATIONAL', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL'].includes(f.Severity!.Label!), where);
   assert.ok(isString(f.Remediation!.Recommendation!.Text) && f.Remediation!.Recommendation!.Text.length <= 512, where);
-  assert.match(f.Remediation!.Recommendation!.Url!, /^https:\/\/docs\.aws\.amazon\.com\/securityhub\/latest\/userguide\/ecs-controls\.html#ecs-\d+$/, where);
   assert.ok(['PASSED', 'FAILED', 'WARNING', 'NOT_AVAILABLE'].includes(f.Compliance!.Status!), where);
-  assert.match(f.Compliance!.SecurityControlId!, /^ECS\.\d+$/, where);
-  assert.equal(f.GeneratorId, `ecsguard/${f.Compliance!.SecurityControlId!}`, where);
+  const id = f.ProductFields!['ecsguard/ControlId'];
+  assert.equal(f.GeneratorId, `ecsguard/${id}`, where);
+  if (f.ProductFields!['ecsguard/ControlSet'] === 'extra') {
+    // ecsguard's hardening checks never pass for Security Hub controls.
+    assert.match(id, /^ECSG\.\d+$/, where);
+    assert.equal(f.Compliance!.SecurityControlId, undefined, where);
+    assert.equal(f.Compliance!.RelatedRequirements, undefined, where);
+    assert.equal(f.Remediation!.Recommendation!.Url, undefined, where);
+    for (const t of [...f.Types!, ...(f.FindingProviderFields?.Types ?? [])]) assert.doesNotMatch(t, /Industry and Regulatory Standards/, where);
+    assert.equal(f.ProductFields!['ecsguard/ConfigRule'], undefined, where);
+  } else {
+    assert.equal(f.ProductFields!['ecsguard/ControlSet'], 'security-hub', where);
+    assert.match(f.Remediation!.Recommendation!.Url!, /^https:\/\/docs\.aws\.amazon\.com\/securityhub\/latest\/userguide\/ecs-controls\.html#ecs-\d+$/, where);
+    assert.match(f.Compliance!.SecurityControlId!, /^ECS\.\d+$/, where);
+    assert.equal(id, f.Compliance!.SecurityControlId, where);
+  }
   assert.ok((f.Compliance!.RelatedRequirements ?? []).length <= 32, where);
   assert.ok(['NEW', 'NOTIFIED', 'RESOLVED', 'SUPPRESSED'].includes(f.Workflow!.Status!), where);
   assert.equal(f.RecordState, 'ACTIVE', where);
@@ -73,7 +86,7 @@ function assertShape(f: AwsSecurityFinding): void {
   for (const [k, v] of fields) assert.ok(k.length <= 128 && typeof v === 'string' && v.length <= 2048, where);
 }
 
-const control = (f: AwsSecurityFinding) => f.Compliance!.SecurityControlId!;
+const control = (f: AwsSecurityFinding) => f.ProductFields!['ecsguard/ControlId'];
 const resourceId = (f: AwsSecurityFinding) => f.ProductFields!['ecsguard/ResourceId'];
 
 /** A live-AWS finding: no file, the resource ID an ARN. */
@@ -164,7 +177,22 @@ describe('ASFF report', () => {
     const other = toAsffFindings(result, { ...context, account: '999988887777' });
     const fileIdx = result.findings.findIndex((f) => !f.resource.arn);
     assert.notEqual(other[fileIdx].Id, ids[fileIdx]);
-    for (const id of ids) assert.match(id, /^ecsguard\/\d{12}\/[a-z0-9-]+\/ECS\.\d+\/[0-9a-f]{32}$/);
+    for (const id of ids) assert.match(id, /^ecsguard\/\d{12}\/[a-z0-9-]+\/ECSG?\.\d+\/[0-9a-f]{32}$/);
+  });
+
+  it('marks the set: hardening checks have GeneratorId ecsguard/ECSG.n, best-practice types only, and no SecurityControlId', () => {
+    const hardening = findings.filter((f) => f.ProductFields!['ecsguard/ControlSet'] === 'extra');
+    const hub = findings.filter((f) => f.ProductFields!['ecsguard/ControlSet'] === 'security-hub');
+    assert.ok(hardening.length > 0 && hub.length > 0);
+    assert.equal(hardening.length + hub.length, findings.length);
+    const g = hardening.find((f) => control(f) === 'ECSG.5' && f.Compliance!.Status === 'FAILED')!;
+    assert.equal(g.GeneratorId, 'ecsguard/ECSG.5');
+    assert.deepEqual(g.Types, ['Software and Configuration Checks/AWS Security Best Practices']);
+    assert.deepEqual(g.Compliance, { Status: 'FAILED' });
+    assert.match(g.Remediation!.Recommendation!.Text!, /Secrets Manager/);
+    const h = hub.find((f) => control(f) === 'ECS.8')!;
+    assert.ok(h.Types!.includes('Software and Configuration Checks/Industry and Regulatory Standards'));
+    assert.equal(h.Compliance!.SecurityControlId, 'ECS.8');
   });
 
   it('names resources with the ASFF type of their ECS type (Other for task sets and capacity providers) and details', () => {

@@ -135,7 +135,18 @@ function assertRules(log: Log): void {
     assert.ok(rule.shortDescription?.text, `rule ${rule.id} shortDescription`);
     assert.ok(rule.fullDescription?.text, `rule ${rule.id} fullDescription`);
     assert.ok(rule.help?.text && rule.help.markdown, `rule ${rule.id} help text and markdown`);
-    assert.equal(rule.helpUri, `https://docs.aws.amazon.com/securityhub/latest/userguide/ecs-controls.html#${rule.id.toLowerCase().replace('.', '-')}`);
+    const tags = (rule.properties?.tags ?? []) as string[];
+    if (rule.id.startsWith('ECSG.')) {
+      // A hardening check is no Security Hub control: no link to its guide, its own tag and set.
+      assert.equal(rule.helpUri, undefined, rule.id);
+      assert.equal(rule.properties?.controlSet, 'extra', rule.id);
+      assert.ok(tags.includes('ecsguard-hardening') && !tags.includes('aws-security-hub'), rule.id);
+      assert.match(rule.help!.text!, /not a Security Hub control/, rule.id);
+    } else {
+      assert.equal(rule.helpUri, `https://docs.aws.amazon.com/securityhub/latest/userguide/ecs-controls.html#${rule.id.toLowerCase().replace('.', '-')}`);
+      assert.equal(rule.properties?.controlSet, 'security-hub', rule.id);
+      assert.ok(tags.includes('aws-security-hub') && !tags.includes('ecsguard-hardening'), rule.id);
+    }
     const sev = rule.properties?.['security-severity'] as unknown;
     assert.equal(typeof sev, 'string', `rule ${rule.id} security-severity`);
     const n = Number(sev);
@@ -147,6 +158,7 @@ function assertRules(log: Log): void {
     assert.equal(rules[r.ruleIndex!].id, r.ruleId, 'ruleIndex points at the rule of ruleId');
     assert.ok(['error', 'warning', 'note'].includes(r.level ?? ''), `level ${String(r.level)}`);
     assert.equal(typeof r.partialFingerprints?.[FINGERPRINT_KEY], 'string');
+    assert.equal(r.properties?.controlSet, rules[r.ruleIndex!].properties?.controlSet, 'a result names the set of its rule');
   }
 }
 
@@ -243,6 +255,8 @@ describe('SARIF report', () => {
     }
     const ecs2 = rules.find((r) => r.id === 'ECS.2')!;
     assert.ok((ecs2.properties!.relatedRequirements as string[]).includes('PCI DSS v4.0.1/1.4.4'));
+    const ecsg8 = rules.find((r) => r.id === 'ECSG.8')!;
+    assert.match(ecsg8.help!.markdown!, /### Peer checks\n\n- Checkov CKV_AWS_249/);
     assert.match(ecs2.help!.markdown!, /### How to fix/);
     assert.match(ecs2.help!.markdown!, /```yaml\n/);
   });

@@ -32,9 +32,19 @@ const CONTAINER: Schema = {
     command: strList, entryPoint: strList,
     environment: keyValueList('name', 'value'),
     secrets: keyValueList('name', 'valueFrom'),
-    logConfiguration: { kind: 'object', fields: { logDriver: str, options: { kind: 'object' } } },
-    linuxParameters: { kind: 'object' },
-    mountPoints: { kind: 'array', items: { kind: 'object' } },
+    logConfiguration: { kind: 'object', fields: { logDriver: str, options: { kind: 'object' }, secretOptions: keyValueList('name', 'valueFrom') } },
+    linuxParameters: {
+      kind: 'object',
+      fields: {
+        capabilities: { kind: 'object', fields: { add: strList, drop: strList } },
+        devices: { kind: 'array', items: { kind: 'object', fields: { hostPath: str, containerPath: str, permissions: strList } } },
+      },
+    },
+    dockerSecurityOptions: strList,
+    dockerLabels: { kind: 'object' },
+    healthCheck: { kind: 'object', fields: { command: strList, interval: num, timeout: num, retries: num, startPeriod: num } },
+    mountPoints: { kind: 'array', items: { kind: 'object', fields: { sourceVolume: str, containerPath: str, readOnly: bool } } },
+    volumesFrom: { kind: 'array', items: { kind: 'object', fields: { sourceContainer: str, readOnly: bool } } },
   },
 };
 
@@ -43,14 +53,22 @@ export const TASK_DEFINITION_SCHEMA: Schema = {
   kind: 'object',
   fields: {
     family: str, revision: num, status: str, taskDefinitionArn: str,
-    networkMode: str, pidMode: str, ipcMode: str,
+    networkMode: str, pidMode: str, ipcMode: str, taskRoleArn: str, executionRoleArn: str,
     cpu: { kind: 'string', numericString: true }, memory: { kind: 'string', numericString: true },
     requiresCompatibilities: strList,
     runtimePlatform: { kind: 'object', fields: { operatingSystemFamily: str, cpuArchitecture: str } },
     containerDefinitions: { kind: 'array', items: CONTAINER },
     volumes: {
       kind: 'array',
-      items: { kind: 'object', fields: { name: str, efsVolumeConfiguration: { kind: 'object', fields: { fileSystemId: str, transitEncryption: str } } } },
+      items: {
+        kind: 'object',
+        fields: {
+          name: str,
+          efsVolumeConfiguration: { kind: 'object', fields: { fileSystemId: str, transitEncryption: str } },
+          host: { kind: 'object', fields: { sourcePath: str } },
+          dockerVolumeConfiguration: { kind: 'object', fields: { driver: str, driverOpts: { kind: 'object' } } },
+        },
+      },
     },
     tags: keyValueList('key', 'value'),
   },
@@ -78,7 +96,22 @@ export const TASK_SET_SCHEMA: Schema = {
 /** The cluster fields ecsguard reads (ECS API `Cluster`). */
 export const CLUSTER_SCHEMA: Schema = {
   kind: 'object',
-  fields: { clusterName: str, clusterArn: str, settings: keyValueList('name', 'value'), capacityProviders: strList, defaultCapacityProviderStrategy: strategy, tags },
+  fields: {
+    clusterName: str, clusterArn: str, settings: keyValueList('name', 'value'), capacityProviders: strList, defaultCapacityProviderStrategy: strategy, tags,
+    configuration: {
+      kind: 'object',
+      fields: {
+        executeCommandConfiguration: {
+          kind: 'object',
+          fields: {
+            kmsKeyId: str,
+            logging: str,
+            logConfiguration: { kind: 'object', fields: { cloudWatchLogGroupName: str, cloudWatchEncryptionEnabled: bool, s3BucketName: str, s3EncryptionEnabled: bool, s3KeyPrefix: str } },
+          },
+        },
+      },
+    },
+  },
 };
 
 /** The capacity provider fields ecsguard reads (ECS API `CapacityProvider`). */
