@@ -11,7 +11,8 @@ import { dirname, resolve as resolvePath } from 'node:path';
 import { CONTROLS, controlById } from '../controls/index.js';
 import { ConfigError, parseFailOn } from '../engine/configuration.js';
 import { loadConfigFile, type FileConfig } from '../engine/config-file.js';
-import { scanPathsAsync, type ScanOptions } from '../api.js';
+import { scanAws, scanPathsAsync, type ScanOptions } from '../api.js';
+import { AwsCredentialsError } from '../sources/aws/index.js';
 import { inventoryRows } from '../inventory/rows.js';
 import { parseWhere } from '../inventory/filter.js';
 import { renderInventoryCsv, renderInventoryJson, renderInventoryText } from '../reporters/inventory.js';
@@ -78,8 +79,13 @@ interface ScanFlags {
   onlyRecognized?: boolean;
   var?: string[];
   varFile?: string[];
-  region?: string;
+  region?: string[];
   account?: string;
+  aws?: boolean;
+  roleArn?: string;
+  externalId?: string;
+  endpointUrl?: string;
+  awsProfile?: string;
   publish?: string;
   profile?: string;
   archiveMissing?: boolean;
@@ -102,9 +108,10 @@ function scanOptionsFrom(paths: string[], flags: ScanFlags): { inputs: string[];
   if (flags.parametersFile) Object.assign(cfnParameters, readParametersFile(flags.parametersFile));
   for (const p of flags.parameters ?? []) Object.assign(cfnParameters, parseParameterList(p));
   const pseudoParameters: Record<string, string> = {};
-  if (flags.region) {
-    pseudoParameters['AWS::Region'] = flags.region;
-    pseudoParameters['AWS::Partition'] = flags.region.startsWith('cn-') ? 'aws-cn' : flags.region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws';
+  const region = flags.region?.[0];
+  if (region) {
+    pseudoParameters['AWS::Region'] = region;
+    pseudoParameters['AWS::Partition'] = region.startsWith('cn-') ? 'aws-cn' : region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws';
   }
   if (flags.account) {
     if (!/^\d{12}$/.test(flags.account)) throw new UsageError(`--account must be a 12-digit AWS account ID; got '${flags.account}'`);
@@ -151,8 +158,8 @@ async function runScan(paths: string[], flags: ScanFlags): Promise<number> {
   const { inputs, options, fileConfig } = scanOptionsFrom(paths, flags);
   const failOn = parseFailOn(flags.failOn ?? fileConfig.failOn ?? 'low');
   // ASFF Details and publishing describe each resource from its properties: keep them.
-  const result = await scanPathsAsync(inputs, { ...options, keepResources: flags.format === 'asff' || flags.publish !== undefined });
-  const context = defaultContext({ account: flags.account, region: flags.region });
+  const result = await read(inputs, paths, options, flags, flags.format === 'asff' || flags.publish !== undefined);
+  const context = defaultContext({ account: flags.account, region: flags.region?.[0] });
   const toFile = flags.output !== undefined && flags.output !== '-';
   writeReport(flags.output, (write) => render(result, context, write, flags, toFile));
   if (flags.publish === 'securityhub') await publish(result, context, inputs, flags);
@@ -197,7 +204,7 @@ async function runInventory(paths: string[], flags: InventoryFlags): Promise<num
   const filter = parseWhere(flags.where ?? []);
   const { inputs, options, fileConfig } = scanOptionsFrom(paths, flags);
   // The inventory is about who containers run as: Security Hub's controls, unless the configuration names others.
-  const result = await scanPathsAsync(inputs, { ...options, controls: options.controls ?? ['security-hub'], keepResources: true });
+  const result = await read(inputs, paths, { ...options, controls: options.controls ?? ['security-hub'] }, flags, true);
   const secretKeys = fileConfig.parameters?.['ECS.8']?.secretKeys;
   const rows = inventoryRows(result.judged ?? [], Array.isArray(secretKeys) ? (secretKeys as string[]) : undefined);
   const containers = rows.containers.filter(filter);
@@ -239,7 +246,7 @@ function writeAll(fd: number, chunk: string): void {
 
 /** `--publish securityhub`: imports the ASFF findings into the account's Security Hub, then says how it went on standard error. */
 async function publish(result: ScanResult, context: ReportContext, inputs: string[], flags: ScanFlags): Promise<void> {
-  const client = new SecurityHubClient({ region: flags.region, ...(flags.profile ? { profile: flags.profile } : {}) });
+  const client = new SecurityHubClient({ region: flags.region?.[0], ...(flags.profile ? { profile: flags.profile } : {}) });
   const region = await client.config.region();
   let account = flags.account;
   if (!account) {
@@ -251,6 +258,27 @@ async function publish(result: ScanResult, context: ReportContext, inputs: strin
   process.stderr.write(`ecsguard: published ${report.imported} finding(s) to Security Hub in ${account}/${region}${report.archived ? `, archived ${report.archived}` : ''}${report.failed.length ? `; ${report.failed.length} rejected` : ''}\n`);
   for (const f of report.failed) process.stderr.write(`ecsguard: rejected ${f.id}: ${f.code} ${forTerminal(f.message)}\n`);
   if (report.failed.length) process.exitCode = EXIT_USAGE;
+}
+
+/** Reads files, or with `--aws` the live account (progress on standard error when it is a terminal). */
+async function read(inputs: string[], paths: string[], options: ScanOptions, flags: ScanFlags, keepResources: boolean): Promise<ScanResult> {
+  if (!flags.aws) return scanPathsAsync(inputs, { ...options, keepResources });
+  if (paths.length) throw new UsageError('--aws scans an account, not files: give either paths or --aws');
+  const regions = flags.region?.length ? flags.region : process.env.AWS_REGION ? [process.env.AWS_REGION] : process.env.AWS_DEFAULT_REGION ? [process.env.AWS_DEFAULT_REGION] : [];
+  if (regions.length === 0) throw new UsageError('--aws needs the regions to scan: --region eu-west-1 (repeatable, or comma-separated), or AWS_REGION');
+  const tty = process.stderr.isTTY === true && !flags.quiet;
+  const result = await scanAws({
+    regions,
+    allRevisions: options.allRevisions,
+    profile: flags.awsProfile ?? flags.profile,
+    roleArn: flags.roleArn,
+    externalId: flags.externalId,
+    endpoint: flags.endpointUrl,
+    account: flags.account,
+    onProgress: tty ? (p) => process.stderr.write(`\r\u001b[2Kecsguard: ${p.resources} resources, ${p.calls} calls, ${p.throttled} throttled retries`) : undefined,
+  }, { ...options, keepResources });
+  if (tty) process.stderr.write('\n');
+  return result;
 }
 
 /** Exit 2's second case: there were inputs, and not one of them could be read. */
@@ -274,7 +302,12 @@ function addSourceOptions(cmd: Command): Command {
     .option('--max-file-size <size>', 'largest input file read, e.g. 16MiB (default 16MiB)')
     .option('--parameters <Key=Value,...>', 'CloudFormation parameter values, overriding Defaults (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
     .option('--parameters-file <file>', 'CloudFormation parameter values from a file: create-stack JSON, deploy "Key=Value" list, or CodePipeline template configuration')
-    .option('--region <region>', 'the region templates deploy to (AWS::Region, AWS::Partition)')
+    .option('--region <region>', 'the region: what templates deploy to (AWS::Region), and with --aws the regions to scan (repeatable)', (v: string, prev: string[] = []) => [...prev, ...v.split(',').map((x) => x.trim()).filter(Boolean)])
+    .option('--aws', 'scan a live AWS account (read-only List*/Describe* calls) instead of files')
+    .option('--role-arn <arn>', 'with --aws: assume this IAM role (STS AssumeRole)')
+    .option('--external-id <id>', 'with --aws: the external ID the role requires')
+    .option('--endpoint-url <url>', 'with --aws: an ECS-compatible endpoint')
+    .option('--aws-profile <name>', 'with --aws: the AWS profile to use (as AWS_PROFILE)')
     .option('--account <id>', 'the account templates deploy to (AWS::AccountId)')
     .option('--var <name=value>', 'a Terraform variable value (repeatable), as terraform plan -var', (v: string, prev: string[] = []) => [...prev, v])
     .option('--var-file <file>', 'a Terraform variable file (repeatable), as terraform plan -var-file', (v: string, prev: string[] = []) => [...prev, v])
@@ -351,7 +384,7 @@ async function main(argv: string[]): Promise<number> {
       if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT_OK;
       return EXIT_USAGE;
     }
-    if (e instanceof UsageError || e instanceof ConfigError) {
+    if (e instanceof UsageError || e instanceof ConfigError || e instanceof AwsCredentialsError) {
       process.stderr.write(`ecsguard: ${forTerminal(e.message)}\n`);
       return EXIT_USAGE;
     }
