@@ -142,3 +142,41 @@ describe('providers passed to modules', () => {
     assert.equal(status('module.west.aws_ecs_cluster.c'), 'PASSED');
   });
 });
+
+describe('hardening checks (ECSG) from Terraform', () => {
+  it('capabilities, host mounts, image pinning, shared roles and ECS Exec, with lines', () => {
+    const r = scanTf({
+      'main.tf': `resource "aws_ecs_task_definition" "t" {
+  family             = "t"
+  task_role_arn      = "arn:aws:iam::111122223333:role/app"
+  execution_role_arn = "arn:aws:iam::111122223333:role/app"
+  container_definitions = jsonencode([{
+    name  = "a"
+    image = "nginx:latest"
+    user  = "1000"
+    linuxParameters = {
+      capabilities = { add = ["SYS_ADMIN"] }
+    }
+    mountPoints = [{ sourceVolume = "sock", containerPath = "/var/run/docker.sock" }]
+  }])
+  volume {
+    name      = "sock"
+    host_path = "/var/run/docker.sock"
+  }
+}
+resource "aws_ecs_service" "s" {
+  name                   = "s"
+  enable_execute_command = true
+}
+`,
+    });
+    const st = (control: string, id = 'aws_ecs_task_definition.t') => r.findings.find((f) => f.control === control && f.resource.id === id);
+    assert.equal(st('ECSG.1')?.status, 'FAILED');
+    assert.equal(st('ECSG.1')?.location?.line, 10);
+    assert.equal(st('ECSG.4')?.status, 'FAILED');
+    assert.equal(st('ECSG.6')?.status, 'FAILED');
+    assert.equal(st('ECSG.8')?.status, 'FAILED');
+    assert.equal(st('ECSG.9', 'aws_ecs_service.s')?.status, 'FAILED');
+    assert.equal(st('ECSG.9', 'aws_ecs_service.s')?.location?.line, 21);
+  });
+});
