@@ -39,11 +39,22 @@ export function withArticle(kind: string): string {
   return `${/^([aeiou]|npm\b|HTTP\b|SSH\b)/i.test(kind) ? 'an' : 'a'} ${kind}`;
 }
 
+/**
+ * One cheap pass for the fixed text every known format starts with: most values (`info`,
+ * `eu-west-1`, image names) have none, and then no format pattern needs to run.
+ */
+const ANCHORS = /-----BEGIN|AKIA|ASIA|ABIA|ACCA|gh[pousr]_|github_pat_|glpat-|xox[abposr]-|hooks\.slack\.com|k_live_|AIza|SG\.|npm_|eyJ|:\/\/|Bearer|Basic/i;
+
 /** The kind of the first known credential format found anywhere in `text`, or null. */
 export function knownSecretIn(text: string): string | null {
+  if (!ANCHORS.test(text)) return null;
+  return knownSecretInAnchored(text);
+}
+
+const knownSecretInAnchored = memo((text: string): string | null => {
   for (const f of KNOWN_FORMATS) if (f.pattern.test(text)) return f.kind;
   return null;
-}
+});
 
 /** The lower-case words of a name: `DB_PASSWORD` → db, password; `apiKey` → api, key; `splunk-token` → splunk, token. */
 function words(name: string): string[] {
@@ -82,8 +93,26 @@ const NOT_A_VALUE = new Set([
   'regex', 'complexity', 'reset', 'changed', 'age', 'interval', 'refresh', 'audience', 'issuer', 'scope', 'scopes',
 ]);
 
+/**
+ * Remembers a pure function's answers for the strings it sees most (variable names and values
+ * repeat across task definitions); bounded so a scan of unique strings does not grow it forever.
+ */
+function memo<T>(fn: (s: string) => T): (s: string) => T {
+  const cache = new Map<string, T>();
+  return (s) => {
+    const hit = cache.get(s);
+    if (hit !== undefined || cache.has(s)) return hit as T;
+    const v = fn(s);
+    if (cache.size > 20_000) cache.clear();
+    cache.set(s, v);
+    return v;
+  };
+}
+
 /** The credential a name announces (`password`, `API key` ...), or null. */
-export function credentialKindOfName(name: string): string | null {
+export const credentialKindOfName: (name: string) => string | null = memo(credentialKindOfNameUncached);
+
+function credentialKindOfNameUncached(name: string): string | null {
   const w = words(name);
   if (w.length === 0) return null;
   const last = w[w.length - 1];
@@ -96,11 +125,11 @@ export function credentialKindOfName(name: string): string | null {
 }
 
 /** Names ending in `key` or `auth` that hold a credential only when the value is clearly random (`STRIPE_KEY`, not `CACHE_KEY=users`). */
-function weakCredentialName(name: string): boolean {
+const weakCredentialName = memo((name: string): boolean => {
   const w = words(name);
   const last = w[w.length - 1];
   return last === 'key' || last === 'auth' || last === 'dsn';
-}
+});
 
 /** Shannon entropy of `s` in bits per character. */
 export function entropy(s: string): number {
@@ -170,7 +199,9 @@ const FLAG = /^-{1,2}([A-Za-z][\w.-]*)$/;
 const ASSIGNMENT = /^(-{1,2}[A-Za-z][\w.-]*|[A-Za-z_][A-Za-z0-9_]*)=(.+)$/s;
 
 /** Splits a shell-ish argument into words, keeping quoted strings together (quotes removed). */
-function shellWords(arg: string): string[] {
+const shellWords = memo(shellWordsUncached);
+
+function shellWordsUncached(arg: string): string[] {
   const out: string[] = [];
   const re = /(?:[^\s'"]+|'[^']*'|"(?:\\.|[^"\\])*")+/g;
   for (const m of arg.match(re) ?? []) out.push(m.replace(/'([^']*)'|"((?:\\.|[^"\\])*)"/g, (_x, a: string | undefined, b: string | undefined) => a ?? b ?? ''));
