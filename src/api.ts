@@ -107,17 +107,22 @@ function reportUnusedParameters(scan: Scan, options: ScanOptions, declared: Set<
   }
 }
 
-/**
- * Scans files and directories (recursively; `-` is standard input) in this thread. One bad file
- * never stops the others: its problems are in `errors`. Throws ConfigError only for invalid options.
- */
-export function scanPaths(paths: string[], options: ScanOptions = {}): ScanResult {
+/** The common start of a file scan: standard input, the walk, and the Terraform configurations. */
+function startScan(paths: string[], options: ScanOptions): { scan: Scan; declared: Set<string>; files: InputFile[]; config: TerraformConfig } {
   const scan = new Scan(options);
   const declared = new Set<string>();
   if (paths.includes('-')) addResult(scan, readInput('-', true, options, options.stdin), declared);
   const { files, errors, terraformDirs } = collectInputs(paths, options.onlyRecognized);
   for (const e of errors) scan.addError(e);
-  const config = readTerraform(scan, terraformDirs, options);
+  return { scan, declared, files, config: readTerraform(scan, terraformDirs, options) };
+}
+
+/**
+ * Scans files and directories (recursively; `-` is standard input) in this thread. One bad file
+ * never stops the others: its problems are in `errors`. Throws ConfigError only for invalid options.
+ */
+export function scanPaths(paths: string[], options: ScanOptions = {}): ScanResult {
+  const { scan, declared, files, config } = startScan(paths, options);
   for (const f of files) addResult(scan, readInput(f.path, f.explicit, options), declared, config);
   finishTerraform(scan, config);
   reportUnusedParameters(scan, options, declared);
@@ -129,12 +134,7 @@ export function scanPaths(paths: string[], options: ScanOptions = {}): ScanResul
  * findings are the same and in the same order. Controls still run in this thread.
  */
 export async function scanPathsAsync(paths: string[], options: ScanOptions = {}): Promise<ScanResult> {
-  const scan = new Scan(options);
-  const declared = new Set<string>();
-  if (paths.includes('-')) addResult(scan, readInput('-', true, options, options.stdin), declared);
-  const { files, errors, terraformDirs } = collectInputs(paths, options.onlyRecognized);
-  for (const e of errors) scan.addError(e);
-  const config = readTerraform(scan, terraformDirs, options);
+  const { scan, declared, files, config } = startScan(paths, options);
   const workers = options.workers ?? (files.filter(isHeavy).length >= 32 ? Math.min(4, availableParallelism()) : 0);
   if (workers <= 0 || files.length === 0) {
     for (const f of files) addResult(scan, readInput(f.path, f.explicit, options), declared, config);

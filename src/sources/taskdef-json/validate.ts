@@ -235,3 +235,12 @@ function visit(value: unknown, schema: Schema, path: (string | number)[], proble
     }
   }
 }
+
+/** The schema of each resource type's ECS API properties, for sources that read several types. */
+export const SCHEMA_BY_TYPE: Readonly<Record<string, Schema>> = {
+  'AWS::ECS::TaskDefinition': TASK_DEFINITION_SCHEMA,
+  'AWS::ECS::Service': SERVICE_SCHEMA,
+  'AWS::ECS::Cluster': CLUSTER_SCHEMA,
+  'AWS::ECS::TaskSet': TASK_SET_SCHEMA,
+  'AWS::ECS::CapacityProvider': CAPACITY_PROVIDER_SCHEMA,
+};

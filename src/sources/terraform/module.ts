@@ -10,7 +10,7 @@ import { basename, dirname, join, relative, resolve } from 'node:path';
 import type { TaskDefinition } from '@aws-sdk/client-ecs';
 import { isUnresolved, unresolved, type InputError, type Location, type Resource } from '../../model/index.js';
 import { operatingSystemOf } from '../../model/task-definition.js';
-import { checkTypes, CAPACITY_PROVIDER_SCHEMA, CLUSTER_SCHEMA, SERVICE_SCHEMA, TASK_DEFINITION_SCHEMA, TASK_SET_SCHEMA, type Schema } from '../taskdef-json/validate.js';
+import { checkTypes, SCHEMA_BY_TYPE, TASK_DEFINITION_SCHEMA } from '../taskdef-json/validate.js';
 import { displayPath } from '../walk.js';
 import { decodeText, DEFAULT_MAX_FILE_BYTES } from '../text.js';
 import { evaluate, type EvalScope } from './evaluate.js';
@@ -37,13 +37,6 @@ export interface ModuleSource {
   errors: InputError[];
 }
 
-const SCHEMAS: Record<string, Schema> = {
-  'AWS::ECS::TaskDefinition': TASK_DEFINITION_SCHEMA,
-  'AWS::ECS::Service': SERVICE_SCHEMA,
-  'AWS::ECS::Cluster': CLUSTER_SCHEMA,
-  'AWS::ECS::TaskSet': TASK_SET_SCHEMA,
-  'AWS::ECS::CapacityProvider': CAPACITY_PROVIDER_SCHEMA,
-};
 
 const parsedModules = new Map<string, ModuleSource>();
 
@@ -455,7 +448,7 @@ function toResource(attrs: Record<string, TfValue>, b: Block, address: string, s
   // container_definitions go to the API as JSON, not through the provider schema: no coercion there.
   const containers = props.containerDefinitions;
   delete props.containerDefinitions;
-  const problems = checkTypes(props, SCHEMAS[spec.type], { coerceScalars: true });
+  const problems = checkTypes(props, SCHEMA_BY_TYPE[spec.type], { coerceScalars: true });
   if (containers !== undefined) {
     props.containerDefinitions = containers;
     const holder = { containerDefinitions: containers } as Record<string, unknown>;

@@ -8,18 +8,11 @@
  */
 import { isUnresolved, unresolved, type InputError, type Location, type Resource } from '../../model/index.js';
 import { JsonLocator } from '../json-tree.js';
-import { checkTypes, CAPACITY_PROVIDER_SCHEMA, CLUSTER_SCHEMA, SERVICE_SCHEMA, TASK_DEFINITION_SCHEMA, TASK_SET_SCHEMA, type Schema } from '../taskdef-json/validate.js';
+import { checkTypes, SCHEMA_BY_TYPE, TASK_DEFINITION_SCHEMA } from '../taskdef-json/validate.js';
 import type { EvalScope } from './evaluate.js';
 import { mapResource, TERRAFORM_TYPES } from './resources.js';
 import type { TfValue } from './values.js';
 
-const SCHEMAS: Record<string, Schema> = {
-  'AWS::ECS::TaskDefinition': TASK_DEFINITION_SCHEMA,
-  'AWS::ECS::Service': SERVICE_SCHEMA,
-  'AWS::ECS::Cluster': CLUSTER_SCHEMA,
-  'AWS::ECS::TaskSet': TASK_SET_SCHEMA,
-  'AWS::ECS::CapacityProvider': CAPACITY_PROVIDER_SCHEMA,
-};
 
 /** True when a parsed JSON value is a Terraform plan. */
 export function looksLikePlan(value: unknown): boolean {
@@ -111,7 +104,7 @@ export function readPlan(file: string, text: string, value: unknown): { resource
     }
     const mapped = mapResource(values as Record<string, TfValue>, spec.spec, at, scope);
     const props = mapped.properties;
-    for (const p of checkTypes(props, SCHEMAS[spec.type], { coerceScalars: true })) errors.push({ ...at, message: `${item.address}: ${p.message}` });
+    for (const p of checkTypes(props, SCHEMA_BY_TYPE[spec.type], { coerceScalars: true })) errors.push({ ...at, message: `${item.address}: ${p.message}` });
     const nameValue = props[spec.nameKey];
     resources.push({
       type: spec.type,
