@@ -90,6 +90,7 @@ export function foldEvaluations(control: Control, resource: Resource, evaluation
   const ref: Finding['resource'] = { type: resource.type, id: resource.id, name: resource.name };
   if (arn) ref.arn = arn;
   if (resource.cdkPath) ref.cdkPath = resource.cdkPath;
+  if (resource.root) ref.root = resource.root;
   return {
     control: control.id,
     set: control.set,

@@ -134,6 +134,11 @@ export interface Resource<T extends ResourceType = ResourceType> {
   /** The CDK construct path (`aws:cdk:path` metadata), for resources synthesised by the AWS CDK. */
   cdkPath?: string;
   /**
+   * The Terraform root module a resource was evaluated in (its folder): two roots calling one
+   * module give the same address, and this keeps their findings apart.
+   */
+  root?: string;
+  /**
    * Alternative readings of the resource when its properties hang on a condition that cannot be
    * decided (an `Fn::If` on a parameter without Default): the engine judges each and reports the
    * worst, naming the condition values that lead to it.
@@ -206,7 +211,7 @@ export interface Finding {
   title: string;
   severity: Severity;
   status: ComplianceStatus;
-  resource: { type: ResourceType; id: string; name: string; arn?: string; cdkPath?: string };
+  resource: { type: ResourceType; id: string; name: string; arn?: string; cdkPath?: string; root?: string };
   location: Location | null;
   path: string | null;
   messageId: string;

@@ -129,6 +129,8 @@ export function findingScope(f: Finding, context: ReportContext): FindingScope {
 export function resourceKey(f: Finding): string {
   const arn = resourceArn(f);
   if (arn) return arn;
+  // A Terraform root module is part of the identity: two roots calling one module share addresses.
+  if (f.resource.root !== undefined) return `${f.resource.root.replace(/\\/g, '/')}#${f.resource.type}/${f.resource.id}`;
   if (f.location) return `${f.location.file.replace(/\\/g, '/')}#${f.resource.type}/${f.resource.id}`;
   return `${f.resource.type}/${f.resource.id}`;
 }

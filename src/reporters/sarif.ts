@@ -67,7 +67,7 @@ const LEVEL: Readonly<Record<Severity, Result.level>> = { CRITICAL: 'error', HIG
  * needed to tell findings apart).
  */
 export function findingFingerprint(finding: Finding): string {
-  const where = finding.location?.file ?? finding.resource.arn ?? '';
+  const where = finding.resource.root ?? finding.location?.file ?? finding.resource.arn ?? '';
   const key = JSON.stringify([finding.control.toUpperCase(), finding.resource.type, finding.resource.id, where.replace(/\\/g, '/')]);
   return createHash('sha256').update(key, 'utf8').digest('hex');
 }

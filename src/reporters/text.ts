@@ -46,7 +46,7 @@ export function renderText(raw: ScanResult, options: TextOptions = {}): string {
   const lines: string[] = [];
   const groups = new Map<string, Finding[]>();
   for (const f of result.findings) {
-    const key = `${f.resource.type}\u0000${f.resource.id}\u0000${f.location?.file ?? f.resource.arn ?? ''}`;
+    const key = `${f.resource.type}\u0000${f.resource.id}\u0000${f.resource.root ?? f.location?.file ?? f.resource.arn ?? ''}`;
     let g = groups.get(key);
     if (!g) groups.set(key, (g = []));
     g.push(f);
@@ -65,6 +65,7 @@ export function renderText(raw: ScanResult, options: TextOptions = {}): string {
     lines.push(head.length + where.length + 2 <= width ? c.bold(head) + (where ? c.dim(`  ${where}`) : '') : c.bold(head));
     if (where && head.length + where.length + 2 > width) lines.push('  ' + c.dim(where));
     if (first.resource.cdkPath) lines.push('  ' + c.dim(`construct ${first.resource.cdkPath}`));
+    if (first.resource.root && first.resource.id.startsWith('module.')) lines.push('  ' + c.dim(`root module ${first.resource.root}`));
     // Security Hub's controls first; ecsguard's hardening checks after them, under their own heading.
     const parts = [fs.filter((f) => setOf(f) === 'security-hub'), fs.filter((f) => setOf(f) === 'extra')];
     parts.forEach((part, k) => {

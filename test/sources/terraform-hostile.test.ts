@@ -180,3 +180,23 @@ resource "aws_ecs_service" "s" {
     assert.equal(st('ECSG.9', 'aws_ecs_service.s')?.location?.line, 21);
   });
 });
+
+describe('two root modules calling one module', () => {
+  it('keep their findings apart: the root is part of the identity (ASFF Id, SARIF fingerprint, text grouping)', async () => {
+    const { toAsffFindings } = await import('../../src/reporters/asff.js');
+    const { findingFingerprint } = await import('../../src/reporters/sarif.js');
+    const { defaultContext } = await import('../../src/reporters/context.js');
+    const r = scanTf({
+      'envs/dev/main.tf': 'module "app" {\n  source = "../../modules/app"\n  user   = "0"\n}\n',
+      'envs/prod/main.tf': 'module "app" {\n  source = "../../modules/app"\n  user   = "1000"\n}\n',
+      'modules/app/main.tf': `variable "user" {}\nresource "aws_ecs_task_definition" "this" {\n  family = "app"\n  container_definitions = jsonencode([{ name = "a", image = "b", user = var.user }])\n}\n`,
+    });
+    const f20 = r.findings.filter((f) => f.control === 'ECS.20');
+    assert.equal(f20.length, 2);
+    assert.deepEqual(f20.map((f) => f.status).sort(), ['FAILED', 'PASSED']);
+    assert.notEqual(f20[0].resource.root, f20[1].resource.root);
+    const ids = toAsffFindings({ ...r, findings: f20 }, defaultContext({ account: '111122223333', region: 'eu-west-1' })).map((a) => a.Id);
+    assert.equal(new Set(ids).size, 2);
+    assert.notEqual(findingFingerprint(f20[0]), findingFingerprint(f20[1]));
+  });
+});

@@ -478,6 +478,7 @@ function toResource(attrs: Record<string, TfValue>, b: Block, address: string, s
     name: typeof nameValue === 'string' ? nameValue : address,
     properties: props as Resource['properties'],
     origin: { kind: 'file', file: b.file, format: 'tf-hcl' },
+    root: displayPath(ctx.rootDir) || '.',
     locate,
     assumptions,
     fieldAssumptions,
