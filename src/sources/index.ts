@@ -13,6 +13,7 @@ import { looksLikeTaskDefinitionJson, readTaskDefinitionJson } from './taskdef-j
 import { looksLikeDescribeOutput, readDescribeOutput } from './taskdef-json/describe-outputs.js';
 import { looksLikeTemplate, mayBeTemplateText, readCloudFormation } from './cloudformation/index.js';
 import { looksLikePlan, readPlan } from './terraform/plan.js';
+import { looksLikeConfigItems, readConfigItems } from './config-items/index.js';
 
 /** What one file gave: the resources read and the errors met. */
 export interface SourceResult {
@@ -74,7 +75,7 @@ export function readText(file: string, text: string, explicit: boolean, options:
     } catch {
       // A broken JSON file found by walking (a tsconfig.json with comments ...) is reported only
       // when it looks like something ecsguard reads; named explicitly, it always is.
-      if (!explicit && !/containerDefinitions|taskDefinition|AWSTemplateFormatVersion|"AWS::|"(services|clusters|taskSets|capacityProviders|format_version)"/.test(text)) return null;
+      if (!explicit && !/containerDefinitions|taskDefinition|AWSTemplateFormatVersion|"AWS::|"(services|clusters|taskSets|capacityProviders|format_version|configurationItems?|baseConfigurationItems)"/.test(text)) return null;
       if (ext === '.json' || explicit) {
         // A YAML template may start with '{' only when written as flow YAML; try it as a template.
         if (ext !== '.json' && mayBeTemplateText(text)) return cloudFormation(file, text, explicit, options);
@@ -87,6 +88,7 @@ export function readText(file: string, text: string, explicit: boolean, options:
     if (looksLikeTemplate(value)) return cloudFormation(file, text, explicit, options);
     if (looksLikeDescribeOutput(value)) return readDescribeOutput(file, text, value);
     if (looksLikePlan(value)) return readPlan(file, text, value);
+    if (looksLikeConfigItems(value)) return readConfigItems(file, text, value);
     if (isCdkManifest(value)) return { resources: [], errors: checkCdkManifest(file, text, value) };
     return explicit ? { resources: [], errors: [notRecognised(file)] } : null;
   }
@@ -147,7 +149,7 @@ function notRecognised(file: string): InputError {
     file,
     line: null,
     column: null,
-    message: 'not a format ecsguard reads: expected ECS task definition JSON, an AWS CLI describe output, or a CloudFormation template',
+    message: 'not a format ecsguard reads: expected ECS task definition JSON, an AWS CLI describe output, AWS Config configuration items, a CloudFormation template or a Terraform plan',
   };
 }
 
