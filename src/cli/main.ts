@@ -212,6 +212,7 @@ async function runInventory(paths: string[], flags: InventoryFlags): Promise<num
   writeReport(flags.output, (write) => {
     if (flags.format === 'json') write(renderInventoryJson(containers, services));
     else if (flags.format === 'csv') write(renderInventoryCsv(containers));
+    else if (containers.length === 0 && rows.containers.length > 0) write(`no container of the ${rows.containers.length} read matches --where ${(flags.where ?? []).join(' --where ')}\n`);
     else write(renderInventoryText(containers, services, terminalWidth()));
   });
   if (!flags.quiet && result.errors.length) {
@@ -345,7 +346,9 @@ function buildProgram(setExit: (code: number) => void): Command {
     .argument('[path...]', 'files or directories to read')
     .addOption(new Option('-f, --format <format>', 'output format: text, json or csv').default('text'))
     .option('-o, --output <file>', 'write the report to FILE instead of standard output')
-    .option('--where <expr>', 'keep containers matching key=value or key!=value (repeatable, ANDed): user=none, os=windows, privileged=true, failing=ECS.21, image=nginx', (v: string, prev: string[] = []) => [...prev, v]);
+    .option('--where <expr>', 'keep containers matching key=value or key!=value (repeatable, ANDed): user=none, os=windows, privileged=true, failing=ECS.21, image=nginx', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--controls <ids>', 'the controls whose failures the FAILS column shows (default: security-hub; all, extra, or IDs)')
+    .option('--skip-controls <ids>', 'controls to leave out');
   addSourceOptions(inventory).action(async (paths: string[], flags: InventoryFlags) => setExit(await runInventory(paths, flags)));
 
   program

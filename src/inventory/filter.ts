@@ -5,6 +5,7 @@
  * `user=none` one without a user, `image=nginx` any image that contains nginx.
  */
 import { ConfigError } from '../engine/configuration.js';
+import { controlById } from '../controls/index.js';
 import type { ContainerRow } from './rows.js';
 
 type Getter = (r: ContainerRow) => string | string[];
@@ -49,6 +50,9 @@ export function parseWhere(expressions: readonly string[]): RowFilter {
     if (!get) throw new ConfigError(`--where '${expr}': unknown key '${m[1]}'; keys: ${Object.keys(KEYS).join(', ')}`);
     const negate = m[2] === '!=';
     const want = m[3];
+    if (key === 'failing' && want !== '' && want.toLowerCase() !== 'none' && !controlById(want)) {
+      throw new ConfigError(`--where '${expr}': no control is named ${want}; run 'ecsguard controls' for the list`);
+    }
     return (row) => {
       const v = get(row);
       const hit = Array.isArray(v) ? (want === '' || want.toLowerCase() === 'none' ? v.length === 0 : v.some((x) => matchOne(key, x, want))) : matchOne(key, v, want);

@@ -112,8 +112,7 @@ export function renderText(raw: ScanResult, options: TextOptions = {}): string {
     lines.push('');
   }
   // Large scans make the line long: the word "findings:" and a zero error count go first, so it still fits.
-  const fits = (level: 0 | 1 | 2) => summaryLine(result, undefined, level).length <= width;
-  lines.push(summaryLine(result, c, fits(0) ? 0 : fits(1) ? 1 : 2));
+  lines.push(summaryLine(result, c));
   return lines.join('\n') + '\n';
 }
 
@@ -136,19 +135,18 @@ function shortType(type: string): string {
 }
 
 /**
- * The closing summary line: resources judged, then finding counts (zero counts left out, except
- * failed and passed). `compact` 1 leaves out the word "findings:" and "0 input errors"; 2 also
- * shortens "input errors" to "errors".
+ * The closing summary line, always in this form (zero counts of the optional parts left out):
+ * `N resources; F failed, P passed[, U not available][, S suppressed]; [K skipped; ]E input errors`
+ * (K: revisions not judged, the JSON report's `skipped`).
  */
-export function summaryLine(result: ScanResult, c = createColors(false), compact: 0 | 1 | 2 = 0): string {
+export function summaryLine(result: ScanResult, c = createColors(false)): string {
   const s = result.summary;
   const findings = [(s.failed ? c.red : c.green)(`${s.failed} failed`), `${s.passed} passed`];
   if (s.notAvailable) findings.push(c.yellow(`${s.notAvailable} not available`));
   if (s.suppressed) findings.push(`${s.suppressed} suppressed`);
-  const parts = [`${s.resources} resource${s.resources === 1 ? '' : 's'}`, `${compact ? '' : 'findings: '}${findings.join(', ')}`];
-  const errors = `${s.errors} ${compact === 2 ? '' : 'input '}error${s.errors === 1 ? '' : 's'}`;
-  if (s.skipped) parts.push(`${s.skipped} not judged`);
-  if (s.errors || !compact) parts.push((s.errors ? c.red : (x: string) => x)(errors));
+  const parts = [`${s.resources} resource${s.resources === 1 ? '' : 's'}`, findings.join(', ')];
+  if (s.skipped) parts.push(`${s.skipped} skipped`);
+  parts.push((s.errors ? c.red : (x: string) => x)(`${s.errors} input error${s.errors === 1 ? '' : 's'}`));
   return parts.join('; ');
 }
 

@@ -162,12 +162,12 @@ const EXAMPLE_FILES = [...new Set(Object.values(EXAMPLES).map((e) => e.file)), '
 
 /**
  * The counts of the text report's closing summary line, by label ("13 resources", "19 failed",
- * "1 not judged", "0 input errors"); the layout between them is free. Null when it is not one.
+ * "1 skipped", "0 input errors"); the layout between them is free. Null when it is not one.
  */
 function parseSummaryLine(line: string): Record<string, number> | null {
   const labels: Record<string, RegExp> = {
     resources: /(\d+) resources?\b/, failed: /(\d+) failed\b/, passed: /(\d+) passed\b/, notAvailable: /(\d+) not available\b/,
-    suppressed: /(\d+) suppressed\b/, skipped: /(\d+) not judged\b/, errors: /(\d+) input errors?\b/,
+    suppressed: /(\d+) suppressed\b/, skipped: /(\d+) skipped\b/, errors: /(\d+) input errors?\b/,
   };
   const out: Record<string, number> = {};
   for (const [k, re] of Object.entries(labels)) {

@@ -146,3 +146,14 @@ describe('inventory formats', () => {
     assert.equal(run(['inventory', 'examples', '--format', 'xml']).status, 2);
   });
 });
+
+describe('inventory: choosing controls and empty filters', () => {
+  it('--controls all shows hardening failures; failing= names must be real controls; no match says so', () => {
+    const all = run(['inventory', 'examples', '--controls', 'all', '--where', 'failing=ECSG.6', '--format', 'json']);
+    assert.equal(all.status, 0, all.stderr);
+    assert.ok(JSON.parse(all.stdout).containers.length > 0);
+    const none = run(['inventory', 'examples', '--where', 'failing=ECSG.6']);
+    assert.match(none.stdout, /^no container of the \d+ read matches --where failing=ECSG\.6/);
+    assert.equal(run(['inventory', 'examples', '--where', 'failing=ECS.99']).status, 2);
+  });
+});
