@@ -8,64 +8,17 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
-import { parseTree, type Node as JsonNode, type ParseError } from 'jsonc-parser';
 import { isUnresolved, unresolved, type Location } from '../../model/index.js';
 import { displayPath } from '../walk.js';
-import { decodeText, DEFAULT_MAX_FILE_BYTES, LineIndex } from '../text.js';
-import { jsonSyntaxError } from '../json-tree.js';
+import { decodeText, DEFAULT_MAX_FILE_BYTES } from '../text.js';
+import { jsonWithPositions } from './json-positions.js';
+
+export { jsonWithPositions };
 import type { EvalScope } from './evaluate.js';
 import { parseHcl, type SyntaxNode } from './parser.js';
 import { firstUnresolved, JsonEncoded, plainOf, positions, setPos, SourcedText, textOf, type TfValue } from './values.js';
 
 const isMap = (v: TfValue): v is Record<string, TfValue> => !!v && typeof v === 'object' && !Array.isArray(v) && !isUnresolved(v) && !(v instanceof SourcedText) && !(v instanceof JsonEncoded);
-
-/**
- * Parses JSON text into values with the position of every key and item. `origin` is where the
- * text's first character is (a heredoc body, a file); for `approximate` origins (templatefile),
- * lines map one to one.
- */
-export function jsonWithPositions(text: string, origin: Location & { everyLine?: boolean }, scope: EvalScope, at: Location): TfValue {
-  const errors: ParseError[] = [];
-  const root = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false });
-  const index = new LineIndex(text);
-  const loc = (offset: number): Location => {
-    const p = index.position(offset);
-    // An indented heredoc (<<-) lost the same indent on every line: add it back to every column.
-    return { file: origin.file, line: origin.line + p.line - 1, column: p.line === 1 || origin.everyLine ? origin.column + p.column - 1 : p.column };
-  };
-  if (errors.length || !root) {
-    const e = jsonSyntaxError(text);
-    const where = loc(errors[0]?.offset ?? 0);
-    scope.problem(where, `invalid JSON in ${origin.file === at.file && origin.line === at.line ? 'a string' : 'the text decoded here'}: ${e.message.replace(/^invalid JSON: /, '')}`);
-    return unresolved(`the JSON at ${where.file}:${where.line} is invalid`);
-  }
-  const build = (n: JsonNode): TfValue => {
-    switch (n.type) {
-      case 'object': {
-        const out: Record<string, TfValue> = {};
-        for (const p of n.children ?? []) {
-          const [k, v] = p.children ?? [];
-          if (!k || !v) continue;
-          const key = String(k.value);
-          setPos(out, key, loc(k.offset));
-          out[key] = build(v);
-        }
-        return out;
-      }
-      case 'array': {
-        const out: TfValue[] = [];
-        for (const c of n.children ?? []) {
-          setPos(out, out.length, loc(c.offset));
-          out.push(build(c));
-        }
-        return out;
-      }
-      default:
-        return n.value as TfValue;
-    }
-  };
-  return build(root);
-}
 
 /** Reads a file for file() / templatefile(): relative paths are relative to the root module (where terraform runs). */
 function readRelative(path: string, scope: EvalScope, at: Location): { text: string; file: string } | null {

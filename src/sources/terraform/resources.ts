@@ -8,7 +8,7 @@
  */
 import { isUnresolved, unresolved, type Location, type ResourceType } from '../../model/index.js';
 import { JsonEncoded, positions, SourcedText, type TfValue } from './values.js';
-import { jsonWithPositions } from './functions.js';
+import { jsonWithPositions } from './json-positions.js';
 import type { EvalScope } from './evaluate.js';
 
 /** How one attribute or block maps: its API name, and for blocks whether it is one object or a list. */
