@@ -18,6 +18,7 @@ import { walkInputs, type InputFile } from './sources/walk.js';
 import { fromTransfer } from './sources/transfer.js';
 import { moduleDirOf, readTerraformDirs } from './sources/terraform/module.js';
 import { collectAws, type AwsScanOptions, type AwsScanOutcome } from './sources/aws/index.js';
+import { collectOrganization, type OrganizationOutcome, type OrganizationScanOptions } from './sources/aws/organization.js';
 import type { WorkRequest, WorkResult } from './sources/worker.js';
 
 /** Options of {@link scanPaths} and {@link scanPathsAsync}. */
@@ -225,6 +226,19 @@ export async function scanAws(aws: AwsScanOptions, options: ScanSettings = {}): 
   for (const e of outcome.errors) scan.addError(e);
   if (outcome.resources > 0 || outcome.errors.length === 0) scan.noteInputRead();
   return { ...scan.result(), aws: outcome };
+}
+
+/**
+ * Scans every ACTIVE account of the AWS Organization (see src/sources/aws/organization.ts);
+ * accounts that cannot be assumed are errors naming them. Throws AwsCredentialsError when the
+ * organisation cannot be listed.
+ */
+export async function scanOrganization(org: OrganizationScanOptions, options: ScanSettings = {}): Promise<ScanResult & { organization: OrganizationOutcome }> {
+  const scan = new Scan({ ...options, allRevisions: options.allRevisions ?? org.allRevisions });
+  const outcome = await collectOrganization(org, (r) => scan.add(r));
+  for (const e of outcome.errors) scan.addError(e);
+  if (outcome.accounts.some((a) => a.scanned)) scan.noteInputRead();
+  return { ...scan.result(), organization: outcome };
 }
 
 /** A CDK `manifest.json` named on its own stands for its whole cloud assembly folder. */

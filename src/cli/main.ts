@@ -11,7 +11,7 @@ import { dirname, resolve as resolvePath } from 'node:path';
 import { CONTROLS, controlById } from '../controls/index.js';
 import { ConfigError, parseFailOn } from '../engine/configuration.js';
 import { loadConfigFile, type FileConfig } from '../engine/config-file.js';
-import { scanAws, scanPathsAsync, type ScanOptions } from '../api.js';
+import { scanAws, scanOrganization, scanPathsAsync, type ScanOptions } from '../api.js';
 import { AwsCredentialsError } from '../sources/aws/index.js';
 import { inventoryRows } from '../inventory/rows.js';
 import { parseWhere } from '../inventory/filter.js';
@@ -82,6 +82,8 @@ interface ScanFlags {
   region?: string[];
   account?: string;
   aws?: boolean;
+  org?: boolean;
+  orgRoleName?: string;
   roleArn?: string;
   externalId?: string;
   endpointUrl?: string;
@@ -268,6 +270,10 @@ async function read(inputs: string[], paths: string[], options: ScanOptions, fla
   const regions = flags.region?.length ? flags.region : process.env.AWS_REGION ? [process.env.AWS_REGION] : process.env.AWS_DEFAULT_REGION ? [process.env.AWS_DEFAULT_REGION] : [];
   if (regions.length === 0) throw new UsageError('--aws needs the regions to scan: --region eu-west-1 (repeatable, or comma-separated), or AWS_REGION');
   const tty = process.stderr.isTTY === true && !flags.quiet;
+  if (flags.org) {
+    if (flags.roleArn) throw new UsageError('--org assumes --org-role-name in each account; it does not take --role-arn');
+    return scanOrganization({ regions, profile: flags.profile, endpoint: flags.endpointUrl, orgRoleName: flags.orgRoleName, allRevisions: options.allRevisions }, { ...options, keepResources });
+  }
   const result = await scanAws({
     regions,
     allRevisions: options.allRevisions,
@@ -305,6 +311,8 @@ function addSourceOptions(cmd: Command): Command {
     .option('--parameters-file <file>', 'CloudFormation parameter values from a file: create-stack JSON, deploy "Key=Value" list, or CodePipeline template configuration')
     .option('--region <region>', 'the region: what templates deploy to (AWS::Region), and with --aws the regions to scan (repeatable)', (v: string, prev: string[] = []) => [...prev, ...v.split(',').map((x) => x.trim()).filter(Boolean)])
     .option('--aws', 'scan a live AWS account (read-only List*/Describe* calls) instead of files')
+    .option('--org', 'with --aws: scan every ACTIVE account of the AWS Organization through --org-role-name')
+    .option('--org-role-name <name>', 'with --org: the role to assume in each account (default OrganizationAccountAccessRole)')
     .option('--role-arn <arn>', 'with --aws: assume this IAM role (STS AssumeRole)')
     .option('--external-id <id>', 'with --aws: the external ID the role requires')
     .option('--endpoint-url <url>', 'with --aws: an ECS-compatible endpoint')
