@@ -13,6 +13,7 @@ import { ConfigError, parseFailOn } from '../engine/configuration.js';
 import { loadConfigFile, type FileConfig } from '../engine/config-file.js';
 import { scanAws, scanOrganization, scanPathsAsync, type ScanOptions } from '../api.js';
 import { AwsCredentialsError } from '../sources/aws/index.js';
+import { enabledRegions } from '../sources/aws/regions.js';
 import { inventoryRows } from '../inventory/rows.js';
 import { parseWhere } from '../inventory/filter.js';
 import { renderInventoryCsv, renderInventoryJson, renderInventoryText } from '../reporters/inventory.js';
@@ -82,6 +83,7 @@ interface ScanFlags {
   region?: string[];
   account?: string;
   aws?: boolean;
+  allRegions?: boolean;
   org?: boolean;
   orgRoleName?: string;
   roleArn?: string;
@@ -267,8 +269,11 @@ async function publish(result: ScanResult, context: ReportContext, inputs: strin
 async function read(inputs: string[], paths: string[], options: ScanOptions, flags: ScanFlags, keepResources: boolean): Promise<ScanResult> {
   if (!flags.aws) return scanPathsAsync(inputs, { ...options, keepResources });
   if (paths.length) throw new UsageError('--aws scans an account, not files: give either paths or --aws');
-  const regions = flags.region?.length ? flags.region : process.env.AWS_REGION ? [process.env.AWS_REGION] : process.env.AWS_DEFAULT_REGION ? [process.env.AWS_DEFAULT_REGION] : [];
-  if (regions.length === 0) throw new UsageError('--aws needs the regions to scan: --region eu-west-1 (repeatable, or comma-separated), or AWS_REGION');
+  if (flags.allRegions && flags.region?.length) throw new UsageError('give either --all-regions or --region, not both');
+  const regions = flags.allRegions
+    ? await enabledRegions({ profile: flags.profile })
+    : flags.region?.length ? flags.region : process.env.AWS_REGION ? [process.env.AWS_REGION] : process.env.AWS_DEFAULT_REGION ? [process.env.AWS_DEFAULT_REGION] : [];
+  if (regions.length === 0) throw new UsageError('--aws needs the regions to scan: --region eu-west-1 (repeatable, or comma-separated), --all-regions, or AWS_REGION');
   const tty = process.stderr.isTTY === true && !flags.quiet;
   if (flags.org) {
     if (flags.roleArn) throw new UsageError('--org assumes --org-role-name in each account; it does not take --role-arn');
@@ -311,6 +316,7 @@ function addSourceOptions(cmd: Command): Command {
     .option('--parameters-file <file>', 'CloudFormation parameter values from a file: create-stack JSON, deploy "Key=Value" list, or CodePipeline template configuration')
     .option('--region <region>', 'the region: what templates deploy to (AWS::Region), and with --aws the regions to scan (repeatable)', (v: string, prev: string[] = []) => [...prev, ...v.split(',').map((x) => x.trim()).filter(Boolean)])
     .option('--aws', 'scan a live AWS account (read-only List*/Describe* calls) instead of files')
+    .option('--all-regions', 'with --aws: every region enabled for the account (Account ListRegions)')
     .option('--org', 'with --aws: scan every ACTIVE account of the AWS Organization through --org-role-name')
     .option('--org-role-name <name>', 'with --org: the role to assume in each account (default OrganizationAccountAccessRole)')
     .option('--role-arn <arn>', 'with --aws: assume this IAM role (STS AssumeRole)')

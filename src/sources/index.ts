@@ -38,7 +38,8 @@ const WALKED_EXTENSIONS = new Set(['.json', '.yaml', '.yml', '.template', '.tf']
 
 /** True when a file found by walking a directory should be opened at all. */
 export function isCandidateFile(path: string): boolean {
-  return WALKED_EXTENSIONS.has(extname(path).toLowerCase());
+  const lower = path.toLowerCase();
+  return WALKED_EXTENSIONS.has(extname(lower)) || lower.endsWith('.json.gz');
 }
 
 /**
@@ -65,7 +66,7 @@ export function isCdkManifest(value: unknown): boolean {
 
 /** Detects the format of `text` and reads it; `null` for a walked file in no known format. */
 export function readText(file: string, text: string, explicit: boolean, options: SourceOptions = {}): SourceResult | null {
-  const ext = extname(file).toLowerCase();
+  const ext = extname(file.replace(/\.gz$/i, '')).toLowerCase();
   const trimmed = text.trimStart();
   const jsonLike = ext === '.json' || trimmed.startsWith('{') || trimmed.startsWith('[');
   if (jsonLike) {

@@ -2,6 +2,7 @@
  * Reading input files as text, and turning character offsets into 1-based line and column.
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 
 /** Files larger than this (bytes) are reported instead of read: 16 MiB, far above any real task definition or template. */
 export const DEFAULT_MAX_FILE_BYTES = 16 * 1024 * 1024;
@@ -62,6 +63,15 @@ export function readTextFile(file: string, maxBytes = DEFAULT_MAX_FILE_BYTES): T
       const n = readSync(fd, buf, read, size - read, read);
       if (n === 0) break;
       read += n;
+    }
+    // AWS Config delivers snapshot and history files gzip-compressed (*.json.gz).
+    if (file.endsWith('.gz')) {
+      try {
+        return decodeText(gunzipSync(buf.subarray(0, read), { maxOutputLength: maxBytes }));
+      } catch (e) {
+        const tooBig = (e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' || /maxOutputLength|buffer/i.test((e as Error).message);
+        return { ok: false, line: null, column: null, message: tooBig ? `decompressed, the file is over the ${formatBytes(maxBytes)} limit; raise it with --max-file-size` : `not a valid gzip file: ${(e as Error).message}` };
+      }
     }
     return decodeText(buf.subarray(0, read));
   } catch (e) {

@@ -28,3 +28,21 @@ describe('AWS Config items through the file scan', () => {
     }
   });
 });
+
+describe('AWS Config deliveries to S3', () => {
+  it('a gzip-compressed snapshot file (*.json.gz) is read; a gzip bomb over the limit is refused', async () => {
+    const { gzipSync } = await import('node:zlib');
+    const arn = 'arn:aws:ecs:eu-west-1:111122223333:cluster/prod';
+    const snapshot = { fileVersion: '1.0', configurationItems: [{ configurationItemVersion: '1.3', awsAccountId: '111122223333', awsRegion: 'eu-west-1', configurationItemStatus: 'OK', ARN: arn, resourceType: 'AWS::ECS::Cluster', resourceId: 'prod', configuration: { ClusterName: 'prod', ClusterSettings: [{ Name: 'containerInsights', Value: 'disabled' }] }, tags: { team: 'x' } }] };
+    const dir = mkdtempSync(join(tmpdir(), 'ecsguard-gz-'));
+    try {
+      writeFileSync(join(dir, '111122223333_Config_eu-west-1_ConfigSnapshot_20261129T000000Z_abc.json.gz'), gzipSync(JSON.stringify(snapshot)));
+      writeFileSync(join(dir, 'bomb.json.gz'), gzipSync(Buffer.alloc(4_000_000, 32)));
+      const r = scanPaths([dir], { maxFileBytes: 1_000_000 });
+      assert.equal(r.findings.find((f) => f.control === 'ECS.12')?.status, 'FAILED');
+      assert.ok(r.errors.some((e) => e.file.endsWith('bomb.json.gz') && /over the/.test(e.message)), JSON.stringify(r.errors));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
