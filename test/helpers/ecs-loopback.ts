@@ -12,6 +12,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { CapacityProvider, Cluster, Service, Tag, TaskDefinition, TaskSet } from '@aws-sdk/client-ecs';
+import { BUCKET_OF, ECS_READ_QUOTAS } from '../../src/sources/aws/limits.js';
 
 // The SDK warns on Node 20 at every client construction; tests do not need to hear it.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
@@ -61,6 +62,11 @@ export interface LoopbackOptions {
   /** Milliseconds before each answer, or a function giving them. */
   latencyMs?: number | (() => number);
   faults?: Fault[];
+  /**
+   * Enforce ECS's documented read quotas (token buckets per region and action category, see
+   * src/sources/aws/limits.ts): a request finding its bucket empty gets a ThrottlingException.
+   */
+  rateLimits?: boolean;
 }
 
 export interface EcsLoopback {
@@ -239,6 +245,23 @@ export async function startEcsLoopback(options: LoopbackOptions): Promise<EcsLoo
     return null;
   };
 
+  // Token buckets per region and throttling category, refilled continuously.
+  const buckets = new Map<string, { tokens: number; at: number }>();
+  const takeToken = (action: string, region: string): boolean => {
+    const bucket = (BUCKET_OF as Record<string, keyof typeof ECS_READ_QUOTAS | undefined>)[action];
+    if (!bucket) return true;
+    const quota = ECS_READ_QUOTAS[bucket];
+    const key = `${region}/${String(bucket)}`;
+    const now = Date.now();
+    const b = buckets.get(key) ?? { tokens: quota.burst, at: now };
+    b.tokens = Math.min(quota.burst, b.tokens + ((now - b.at) / 1000) * quota.sustainedPerSecond);
+    b.at = now;
+    buckets.set(key, b);
+    if (b.tokens < 1) return false;
+    b.tokens -= 1;
+    return true;
+  };
+
   const handle = async (req: IncomingMessage, res: ServerResponse, body: string): Promise<void> => {
     const auth = String(req.headers.authorization ?? '');
     const scope = /Credential=([^/]+)\/\d{8}\/([^/]+)\/([^/]+)\//.exec(auth);
@@ -277,7 +300,8 @@ export async function startEcsLoopback(options: LoopbackOptions): Promise<EcsLoo
       res.end(JSON.stringify({ __type: 'SerializationException', message: 'bad JSON' }));
       return;
     }
-    const fault = faultFor(action, region, input);
+    let fault = faultFor(action, region, input);
+    if (!fault && options.rateLimits && !takeToken(action, region)) fault = 'throttle';
     requests.push({ action, region, accessKeyId, sessionToken, input, fault });
     const fail = (status: number, type: string, message: string) => {
       res.writeHead(status, { 'content-type': JSON_TYPE, 'x-amzn-requestid': 'loopback' });
