@@ -25,3 +25,11 @@ describe('--all-regions: the regions enabled for the account', () => {
     await assert.rejects(enabledRegions({ client: client() }), (e: unknown) => e instanceof AwsCredentialsError && /account:ListRegions/.test((e as Error).message));
   });
 });
+
+describe('--all-regions without credentials', () => {
+  it('says credentials are missing, not that a permission is', async () => {
+    account.reset();
+    account.on(ListRegionsCommand).rejects(Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' }));
+    await assert.rejects(enabledRegions({ client: client() }), (e: unknown) => e instanceof AwsCredentialsError && /no AWS credentials found/.test((e as Error).message) && (e as AwsCredentialsError).problem === 'missing');
+  });
+});

@@ -62,6 +62,8 @@ export async function collectOrganization(options: OrganizationScanOptions, onRe
     accounts = await listActiveAccounts(client);
   } catch (e) {
     const name = (e as { name?: string }).name ?? 'Error';
+    // No credentials at all is not a permissions problem: say what to do about it.
+    if (name === 'CredentialsProviderError') throw new AwsCredentialsError(`no AWS credentials found to list the organisation's accounts: set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, run aws sso login, or pass --profile`, 'missing', name);
     throw new AwsCredentialsError(`cannot list the organisation's accounts (${name}: ${(e as Error).message}); run --org with credentials of the management account or a delegated administrator, with organizations:ListAccounts`, 'invalid', name);
   }
   const outcome: OrganizationOutcome = { errors: [], accounts: [], calls: 0, throttled: 0 };

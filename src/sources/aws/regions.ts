@@ -30,6 +30,8 @@ export async function enabledRegions(options: RegionListOptions = {}): Promise<s
     } while (token);
   } catch (e) {
     const name = (e as { name?: string }).name ?? 'Error';
+    // No credentials at all is not a permissions problem: say what to do about it.
+    if (name === 'CredentialsProviderError') throw new AwsCredentialsError(`no AWS credentials found to list the account's enabled regions: set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, run aws sso login, or pass --profile`, 'missing', name);
     throw new AwsCredentialsError(`cannot list the account's enabled regions (${name}: ${(e as Error).message}); allow account:ListRegions, or name the regions with --region`, 'invalid', name);
   }
   return out.sort();
