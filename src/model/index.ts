@@ -144,6 +144,8 @@ export interface Resource<T extends ResourceType = ResourceType> {
    * worst, naming the condition values that lead to it.
    */
   variants?: ResourceVariant[];
+  /** Suppressions written next to the resource in its source (see {@link InlineSuppression}). */
+  suppressions?: InlineSuppression[];
 }
 
 /** One reading of a resource under fixed condition values (see {@link Resource.variants}). */
@@ -189,7 +191,40 @@ export interface Evaluation {
 export interface Suppression {
   reason: string;
   by: 'config' | 'inline' | 'baseline';
+  /** `YYYY-MM-DD`: the last day the suppression applies. */
   expires?: string;
+}
+
+/**
+ * A suppression written next to the resource: CloudFormation `Metadata: { ecsguard: { suppress: [...] } }`,
+ * a Terraform comment `# ecsguard:suppress ECS.5 reason` on the resource block, or the top-level
+ * `ecsguard` key of a task definition JSON file. Sources attach them to {@link Resource.suppressions}.
+ */
+export interface InlineSuppression {
+  /** A control ID (`ECS.5`), case-insensitive. */
+  control: string;
+  /** Why the finding is accepted: mandatory (a suppression without one is an input error, not a suppression). */
+  reason: string;
+  /** `YYYY-MM-DD`: the last day it applies; after it the finding is no longer suppressed and says so. */
+  expires?: string;
+  /** Where the suppression is written. */
+  location: Location | null;
+}
+
+/**
+ * A suppression in the configuration file's `suppressions:` list: a control (or `*`) and glob
+ * patterns on the resource; see src/engine/suppressions.ts for what the patterns are matched against.
+ */
+export interface ConfigSuppression {
+  /** A control ID (`ECS.5`) or `*` for every control. */
+  control: string;
+  /** Glob patterns (picomatch); the suppression applies when one matches the resource's id, name, file, family, ARN or account. */
+  resources: string[];
+  reason: string;
+  /** `YYYY-MM-DD`: the last day it applies. */
+  expires?: string;
+  /** The configuration file and line the entry is written on, for messages. */
+  source?: string;
 }
 
 /** One more failing or unknown field behind a finding, beyond the one its `path` names. */
