@@ -1,0 +1,51 @@
+/**
+ * The contract between `ecsguard fix` and the source patchers (one per input format): a
+ * patcher receives the text of one file and the planned fixes of the resources read from it, and
+ * returns the edited text, keeping everything outside the edited properties byte for byte.
+ */
+import type { Resource } from '../model/index.js';
+import type { ControlFix, FixPlan, Refusal } from './plan.js';
+
+/** One resource of the file with its planned fixes. */
+export interface PatchTarget {
+  resource: Resource;
+  plan: FixPlan;
+}
+
+/** Facts a patcher may need to spell values. */
+export interface PatchContext {
+  /** The region (--region, or the task definition ARN's), for `awslogs-region`; undefined when unknown. */
+  region?: string;
+}
+
+/** A fix applied to one resource. */
+export interface AppliedFix extends ControlFix {
+  resource: { type: string; id: string; name: string };
+}
+
+/** A fix not applied to one resource, and why. */
+export interface RefusedFix extends Refusal {
+  resource: { type: string; id: string; name: string };
+}
+
+/** What a patcher did to one file. */
+export interface PatchOutcome {
+  /** The new text (equal to the input when nothing was applied). */
+  text: string;
+  applied: AppliedFix[];
+  refused: RefusedFix[];
+  /**
+   * Where to make the change instead, when it is not in this file: the module input or CDK
+   * construct property (`module.api (source ./modules/service): set its input container_user`),
+   * or that the module exposes none.
+   */
+  guidance: string[];
+}
+
+/** A source patcher: `file` as the scan named it, `text` its content. Never throws for a refusal; throws Error only on a bug. */
+export type Patcher = (file: string, text: string, targets: readonly PatchTarget[], context: PatchContext) => PatchOutcome;
+
+/** The identity of a resource as fix reports give it. */
+export function resourceRef(resource: Resource): { type: string; id: string; name: string } {
+  return { type: resource.type, id: resource.id, name: resource.name };
+}
