@@ -14,6 +14,7 @@
 import type { ContainerDefinition, TaskDefinition } from '@aws-sdk/client-ecs';
 import { isUnresolved, type Evaluation, type Resource } from '../model/index.js';
 import type { Control, ControlParams } from '../controls/types.js';
+import { operatingSystemOf } from '../model/task-definition.js';
 
 /** One edit of the ECS API properties. `path` is an ECS API path of the resource as read. */
 export type FixOp =
@@ -245,7 +246,10 @@ const FIXERS: Record<string, Fixer> = {
       `Make sure the image has the user '${settings.linuxUser}' (or change the fix's linuxUser) and that it can read the files it needs and write to its volumes; ports below 1024 need root on Linux, so listen on a higher port.`,
     ]),
   'ECS.21': (resource, failed, settings) =>
-    withTodo(setOnContainers('user', settings.windowsUser, (n) => `container '${n}': user set to '${settings.windowsUser}'`)(resource, failed, settings), [
+    operatingSystemOf(resource.properties as TaskDefinition) === 'UNSET'
+      ? // No operating system family: ECS runs the task as Linux, and ECS.20 fails on it too; its user satisfies both.
+        withTodo(setOnContainers('user', settings.linuxUser, (n) => `container '${n}': user set to '${settings.linuxUser}' (runtimePlatform.operatingSystemFamily is unset, which ECS runs as Linux; set it to WINDOWS_SERVER_* and use '${settings.windowsUser}' if this is a Windows task)`)(resource, failed, settings), [])
+      : withTodo(setOnContainers('user', settings.windowsUser, (n) => `container '${n}': user set to '${settings.windowsUser}'`)(resource, failed, settings), [
       `Make sure the Windows image has the account '${settings.windowsUser}' (the Windows Server base images have ContainerUser) and that it can read and write what the application needs.`,
     ]),
   'ECS.2': publicIpFixer('service'),
@@ -303,6 +307,15 @@ export function planFixes(resource: Resource, controls: readonly FixableControl[
       continue;
     }
     const out = fixer(resource, failed, s);
+    if (!('refuse' in out)) {
+      // Two controls may ask for the same edit (ECS.20 and ECS.21 on a task definition without an OS): make it once.
+      const done = new Set(plan.fixes.flatMap((f) => f.ops.map((o) => JSON.stringify(o))));
+      out.ops = out.ops.filter((o) => !done.has(JSON.stringify(o)));
+      if (out.ops.length === 0 && out.changes.length) {
+        plan.fixes.push({ control: control.id, ops: [], changes: out.changes.map((c) => `${c} (the same edit as above)`), todo: out.todo });
+        continue;
+      }
+    }
     if ('refuse' in out) plan.refused.push({ control: control.id, path: failed[0].path, reason: out.refuse });
     else if (out.ops.length) plan.fixes.push({ control: control.id, ...out });
     else plan.refused.push({ control: control.id, path: failed[0].path, reason: 'the failing fields could not be located' });

@@ -25,7 +25,7 @@ export const SUPPRESSION_KEY = 'ecsguard';
 
 /**
  * The RegisterTaskDefinition input for `td` (ECS API shape, as described): a copy without the
- * describe-only fields and the `ecsguard` key, with `tags` (given, or `td.tags`) kept when non-empty.
+ * describe-only fields and the `ecsguard` key, with `tags` (given, or `td.tags`) kept when non-empty, less the reserved `aws:` ones.
  */
 export function toRegisterInput(td: TaskDefinition & { tags?: Tag[] }, tags?: Tag[]): RegisterTaskDefinitionCommandInput {
   const out: Record<string, unknown> = {};
@@ -33,7 +33,8 @@ export function toRegisterInput(td: TaskDefinition & { tags?: Tag[] }, tags?: Ta
     if (DESCRIBE_ONLY_FIELDS.includes(k) || k === SUPPRESSION_KEY || v === undefined) continue;
     out[k] = structuredClone(v);
   }
-  const t = tags ?? td.tags;
+  // Keys starting with aws: are reserved (CloudFormation's own tags): RegisterTaskDefinition rejects them.
+  const t = (tags ?? td.tags)?.filter((x) => !(typeof x.key === 'string' && x.key.toLowerCase().startsWith('aws:')));
   if (t && t.length) out.tags = structuredClone(t);
   else delete out.tags;
   return out as unknown as RegisterTaskDefinitionCommandInput;

@@ -20,12 +20,12 @@ export interface PatchContext {
 
 /** A fix applied to one resource. */
 export interface AppliedFix extends ControlFix {
-  resource: { type: string; id: string; name: string };
+  resource: ResourceRef;
 }
 
 /** A fix not applied to one resource, and why. */
 export interface RefusedFix extends Refusal {
-  resource: { type: string; id: string; name: string };
+  resource: ResourceRef;
 }
 
 /** What a patcher did to one file. */
@@ -45,7 +45,15 @@ export interface PatchOutcome {
 /** A source patcher: `file` as the scan named it, `text` its content. Never throws for a refusal; throws Error only on a bug. */
 export type Patcher = (file: string, text: string, targets: readonly PatchTarget[], context: PatchContext) => PatchOutcome;
 
-/** The identity of a resource as fix reports give it. */
-export function resourceRef(resource: Resource): { type: string; id: string; name: string } {
-  return { type: resource.type, id: resource.id, name: resource.name };
+/** The identity of a resource as fix reports give it, with the file it was read from. */
+export function resourceRef(resource: Resource): ResourceRef {
+  return { type: resource.type, id: resource.id, name: resource.name, ...(resource.origin.kind === 'file' ? { file: resource.origin.file } : {}) };
+}
+
+/** A resource in a fix report: type, id, name and, for files, the file it was read from. */
+export interface ResourceRef {
+  type: string;
+  id: string;
+  name: string;
+  file?: string;
 }

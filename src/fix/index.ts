@@ -1,0 +1,119 @@
+/**
+ * `ecsguard fix` on files: scans the paths, plans the fix of every FAILED control of every
+ * resource read (src/fix/plan.ts), and hands each file to the patcher of its format, which edits
+ * it in place of the failing properties. Nothing is written here: the caller prints the diff or
+ * writes `after` to the file. Inputs that cannot be patched (Terraform plans, AWS Config items,
+ * describe-services output) are reported with the reason, never dropped.
+ */
+import { readFileSync } from 'node:fs';
+import { scanPathsAsync, type ScanOptions } from '../api.js';
+import { activeControls } from '../engine/configuration.js';
+import type { InputError, Resource } from '../model/index.js';
+import { planFixes, type FixSettings } from './plan.js';
+import { patchCdkTemplate, patchCloudFormationJson, patchCloudFormationYaml } from './cloudformation.js';
+import { patchTaskDefinitionJson } from './taskdef-json.js';
+import { patchTerraformFiles } from './terraform.js';
+import { resourceRef, type AppliedFix, type Patcher, type PatchTarget, type RefusedFix } from './types.js';
+
+/** One file the fix changes (or would change). */
+export interface FileChange {
+  file: string;
+  before: string;
+  after: string;
+}
+
+/** Everything `fix` found to do. */
+export interface FixReport {
+  /** Files whose text changes, in the order first read. */
+  changes: FileChange[];
+  applied: AppliedFix[];
+  refused: RefusedFix[];
+  /** Where to make changes outside the files given (module inputs, CDK constructs), and how to deploy. */
+  guidance: string[];
+  /** Input errors of the scan: files that could not be read are reported, never dropped. */
+  errors: InputError[];
+  /** Resources read. */
+  resources: number;
+}
+
+/** Options of {@link fixPaths}: the scan's, plus the fix settings. */
+export interface FixOptions extends ScanOptions {
+  fix?: FixSettings;
+  /** The region values such as awslogs-region are written for, when the input does not say. */
+  region?: string;
+}
+
+const PATCHERS: Partial<Record<string, Patcher>> = {
+  'taskdef-json': patchTaskDefinitionJson,
+  'cfn-yaml': patchCloudFormationYaml,
+  'cfn-json': patchCloudFormationJson,
+  cdk: patchCdkTemplate,
+};
+
+const NOT_PATCHED: Record<string, string> = {
+  'tf-plan': 'a Terraform plan is generated: fix the configuration it was planned from (scan and fix the .tf files)',
+  'config-items': 'AWS Config items record deployed resources: fix the template or code that deploys them, or use `ecsguard fix --aws`',
+};
+
+/**
+ * Plans and patches the fixes of every resource under `paths`. Throws ConfigError for invalid
+ * options (as a scan does); file problems are in `errors`.
+ */
+export async function fixPaths(paths: string[], options: FixOptions = {}): Promise<FixReport> {
+  const result = await scanPathsAsync(paths, { ...options, keepResources: true });
+  const controls = activeControls(options).map((a) => ({ control: a.control, params: a.params }));
+  const report: FixReport = { changes: [], applied: [], refused: [], guidance: [], errors: result.errors, resources: result.summary.resources };
+  const byFile = new Map<string, { format: string; targets: PatchTarget[] }>();
+  const terraform: PatchTarget[] = [];
+  for (const { resource } of result.judged ?? []) {
+    const plan = planFixes(resource, controls, options.fix);
+    if (plan.fixes.length === 0 && plan.refused.length === 0) continue;
+    const origin = resource.origin;
+    if (origin.kind !== 'file') {
+      refuseAll(report, resource, plan.fixes.map((f) => f.control), 'not read from a file: use `ecsguard fix --aws`');
+      continue;
+    }
+    if (origin.format === 'tf-hcl') { terraform.push({ resource, plan }); continue; }
+    const entry = byFile.get(origin.file) ?? { format: origin.format, targets: [] };
+    entry.targets.push({ resource, plan });
+    byFile.set(origin.file, entry);
+  }
+  for (const [file, { format, targets }] of byFile) {
+    const patcher = PATCHERS[format];
+    if (!patcher) {
+      for (const t of targets) {
+        report.refused.push(...t.plan.refused.map((r) => ({ ...r, resource: resourceRef(t.resource) })));
+        refuseAll(report, t.resource, t.plan.fixes.map((f) => f.control), `${file}: ${NOT_PATCHED[format] ?? `${format} input is not patched`}`);
+      }
+      continue;
+    }
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (e) {
+      report.errors.push({ file, line: null, column: null, message: `cannot read the file to fix it: ${(e as Error).message}` });
+      continue;
+    }
+    const out = patcher(file, text, targets, { region: options.region });
+    collect(report, out.applied, out.refused, out.guidance);
+    if (out.text !== text) report.changes.push({ file, before: text, after: out.text });
+  }
+  if (terraform.length) {
+    const out = patchTerraformFiles(terraform, { region: options.region }, (f: string) => readFileSync(f, 'utf8'));
+    // The Terraform patcher reports what it did with plan.fixes; the controls without a fix are added here.
+    const planRefused = terraform.flatMap((t) => t.plan.refused.map((r) => ({ ...r, resource: resourceRef(t.resource) })));
+    collect(report, out.applied, [...planRefused, ...out.refused], out.guidance);
+    for (const [file, { before, after }] of out.files) if (before !== after) report.changes.push({ file, before, after });
+  }
+  return report;
+}
+
+function collect(report: FixReport, applied: AppliedFix[], refused: RefusedFix[], guidance: string[]): void {
+  report.applied.push(...applied);
+  report.refused.push(...refused);
+  for (const g of guidance) if (!report.guidance.includes(g)) report.guidance.push(g);
+}
+
+function refuseAll(report: FixReport, resource: Resource, controls: string[], reason: string): void {
+  for (const control of controls) report.refused.push({ resource: resourceRef(resource), control, path: null, reason });
+}
