@@ -49,7 +49,7 @@ export function renderFixSummary(report: FixReport, written: boolean): string {
   const out: string[] = [];
   const byResource = new Map<string, { changes: string[]; todo: string[] }>();
   for (const a of report.applied) {
-    const key = `${a.resource.type} ${a.resource.id}`;
+    const key = `${a.resource.type} ${a.resource.id}${a.resource.file ? ` (${a.resource.file})` : ''}`;
     const e = byResource.get(key) ?? { changes: [], todo: [] };
     e.changes.push(...a.changes.map((c) => `${a.control}: ${c}`));
     for (const t of a.todo) if (!e.todo.includes(t)) e.todo.push(t);

@@ -248,7 +248,7 @@ const FIXERS: Record<string, Fixer> = {
   'ECS.21': (resource, failed, settings) =>
     operatingSystemOf(resource.properties as TaskDefinition) === 'UNSET'
       ? // No operating system family: ECS runs the task as Linux, and ECS.20 fails on it too; its user satisfies both.
-        withTodo(setOnContainers('user', settings.linuxUser, (n) => `container '${n}': user set to '${settings.linuxUser}' (runtimePlatform.operatingSystemFamily is unset, which ECS runs as Linux; set it to WINDOWS_SERVER_* and use '${settings.windowsUser}' if this is a Windows task)`)(resource, failed, settings), [])
+        withTodo(setOnContainers('user', settings.linuxUser, (n) => `container '${n}': user '${settings.linuxUser}' (no runtimePlatform.operatingSystemFamily: ECS runs the task as Linux)`)(resource, failed, settings), [])
       : withTodo(setOnContainers('user', settings.windowsUser, (n) => `container '${n}': user set to '${settings.windowsUser}'`)(resource, failed, settings), [
       `Make sure the Windows image has the account '${settings.windowsUser}' (the Windows Server base images have ContainerUser) and that it can read and write what the application needs.`,
     ]),
@@ -309,10 +309,12 @@ export function planFixes(resource: Resource, controls: readonly FixableControl[
     const out = fixer(resource, failed, s);
     if (!('refuse' in out)) {
       // Two controls may ask for the same edit (ECS.20 and ECS.21 on a task definition without an OS): make it once.
+      const wanted = new Set(out.ops.map((o) => JSON.stringify(o)));
+      const same = plan.fixes.find((f) => f.ops.some((o) => wanted.has(JSON.stringify(o))));
       const done = new Set(plan.fixes.flatMap((f) => f.ops.map((o) => JSON.stringify(o))));
       out.ops = out.ops.filter((o) => !done.has(JSON.stringify(o)));
       if (out.ops.length === 0 && out.changes.length) {
-        plan.fixes.push({ control: control.id, ops: [], changes: out.changes.map((c) => `${c} (the same edit as above)`), todo: out.todo });
+        plan.fixes.push({ control: control.id, ops: [], changes: out.changes.map((c) => `${c}, the same edit as ${same?.control ?? 'above'}`), todo: out.todo });
         continue;
       }
     }
