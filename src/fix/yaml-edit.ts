@@ -83,9 +83,12 @@ function indentFirst(lines: string[], indent: string): string[] {
 export class YamlEditor {
   private readonly splices: Splice[] = [];
   private readonly step: string;
+  /** The file's line ending, used for every inserted line. */
+  private readonly eol: string;
 
   constructor(readonly text: string) {
     this.step = ' '.repeat(detectStep(text));
+    this.eol = text.includes('\r\n') ? '\r\n' : '\n';
   }
 
   private lineStart(offset: number): number {
@@ -101,7 +104,8 @@ export class YamlEditor {
     let p = end;
     while (p > 0 && /\s/.test(this.text[p - 1])) p--;
     const nl = this.text.indexOf('\n', p);
-    return nl < 0 ? this.text.length : nl;
+    if (nl < 0) return this.text.length;
+    return nl > 0 && this.text[nl - 1] === '\r' ? nl - 1 : nl;
   }
 
   private onlySpaceBefore(offset: number): boolean {
@@ -129,7 +133,7 @@ export class YamlEditor {
       const keyNode = pair.key as Node;
       const at = v?.range ? v.range[1] : keyNode.range![1] + 1;
       const lines = yamlBlockPair(key, value, ' '.repeat(this.column(keyNode.range![0])), this.step);
-      this.splice(keyNode.range![0], at, lines.join('\n'));
+      this.splice(keyNode.range![0], at, lines.join(this.eol));
       return;
     }
     this.addPair(map, key, value);
@@ -148,7 +152,7 @@ export class YamlEditor {
     if (items.length === 0) throw new YamlEditRefused('empty block mapping');
     const indent = ' '.repeat(this.column((items[0].key as Node).range![0]));
     const at = this.endOfLineAfter(lastEnd(items[items.length - 1]));
-    this.splice(at, at, '\n' + indent + yamlBlockPair(key, value, indent, this.step).join('\n'));
+    this.splice(at, at, this.eol + indent + yamlBlockPair(key, value, indent, this.step).join(this.eol));
   }
 
   /** Removes `key` from `map` with its value and the lines they fill. */
@@ -168,7 +172,7 @@ export class YamlEditor {
     }
     if (!this.onlySpaceBefore(start)) throw new YamlEditRefused(`${key} is written on the line of a list item's dash; remove it by hand`);
     const end = this.endOfLineAfter(lastEnd(pair));
-    this.splice(this.lineStart(start), Math.min(end + 1, this.text.length), '');
+    this.splice(this.lineStart(start), Math.min(end + (this.text[end] === '\r' ? 2 : 1), this.text.length), '');
   }
 
   /** Removes item `index` of `seq`. */
@@ -185,7 +189,7 @@ export class YamlEditor {
     const dash = this.text.lastIndexOf('-', item.range[0]);
     if (dash < 0 || !this.onlySpaceBefore(dash)) throw new YamlEditRefused('list item not on its own line');
     const end = this.endOfLineAfter(item.range[1]);
-    this.splice(this.lineStart(dash), Math.min(end + 1, this.text.length), '');
+    this.splice(this.lineStart(dash), Math.min(end + (this.text[end] === '\r' ? 2 : 1), this.text.length), '');
   }
 
   /** Appends `value` to the list under `key` in `map`, creating the list when the key is absent. */
@@ -211,7 +215,7 @@ export class YamlEditor {
     const dash = this.text.lastIndexOf('-', first.range![0]);
     const indent = ' '.repeat(this.column(dash));
     const at = this.endOfLineAfter(items[items.length - 1].range![1]);
-    this.splice(at, at, '\n' + yamlBlockItem(value, indent, this.step).join('\n'));
+    this.splice(at, at, this.eol + yamlBlockItem(value, indent, this.step).join(this.eol));
   }
 
   /** The edited text. */

@@ -17,7 +17,7 @@ import { activeControls } from '../../src/engine/configuration.js';
 import type { Finding } from '../../src/model/index.js';
 
 const EXAMPLES = join(import.meta.dirname, '../../examples');
-const FIXTURES = join(import.meta.dirname, '../fixtures/fix');
+const FIXTURES = join(import.meta.dirname, '../../examples/cloudformation');
 
 /** A copy of a file or folder in a new temporary folder; returns the folder. */
 function copy(src: string): string {
@@ -117,7 +117,7 @@ test('a describe-task-definition output becomes register input: unwrapped, descr
 });
 
 test('CloudFormation YAML: the exact minimal diff, comments and quoting kept, and the fixed template scans clean', async () => {
-  const dir = copy(FIXTURES);
+  const dir = copy(join(FIXTURES, 'orders-api.yaml'));
   const file = join(dir, 'orders-api.yaml');
   const original = readFileSync(file, 'utf8');
   const { before, after, report } = await fixAndRescan(file);
@@ -194,4 +194,44 @@ test('ECS.17 (host network mode) is never changed, and says why', async () => {
   const report = await fixPaths([file], { controls: ['ECS.17'] });
   assert.equal(report.changes.length, 0);
   assert.match(report.refused[0].reason, /redesign/);
+});
+
+test('CloudFormation YAML with CRLF line endings: inserted and removed lines keep CRLF', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ecsguard-fix-'));
+  const file = join(dir, 'orders-api.yaml');
+  const lf = readFileSync(join(FIXTURES, 'orders-api.yaml'), 'utf8');
+  writeFileSync(file, lf.replace(/\n/g, '\r\n'));
+  const { after, report } = await fixAndRescan(file);
+  const text = readFileSync(file, 'utf8');
+  assert.equal(/[^\r]\n/.test(text), false, 'a bare LF was written');
+  assert.equal(/\r[^\n]/.test(text), false, 'a bare CR was written');
+  // The same edits as with LF endings.
+  const lfDir = copy(join(FIXTURES, 'orders-api.yaml'));
+  const lfReport = await fixPaths([join(lfDir, 'orders-api.yaml')], { controls: ['security-hub'] });
+  assert.equal(text, lfReport.changes[0].after.replace(/\n/g, '\r\n'));
+  for (const key of fixedKeys(report)) assert.equal(after.get(key), 'PASSED', key);
+});
+
+test('CloudFormation YAML in flow style: keys added inside the braces, items inside the brackets', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ecsguard-fix-'));
+  const file = join(dir, 'flow.yaml');
+  const original = [
+    'Resources:',
+    '  Web:',
+    '    Type: AWS::ECS::TaskDefinition',
+    '    Properties:',
+    '      Family: web',
+    '      RuntimePlatform: {OperatingSystemFamily: LINUX}',
+    '      Volumes: []',
+    '      ContainerDefinitions: [{Name: web, Image: "nginx:1.27", Privileged: true, LogConfiguration: {LogDriver: awslogs}}]',
+    '',
+  ].join('\n');
+  writeFileSync(file, original);
+  const { after, report } = await fixAndRescan(file);
+  const text = readFileSync(file, 'utf8');
+  assert.equal(text.split('\n').slice(0, 5).join('\n'), original.split('\n').slice(0, 5).join('\n'));
+  assert.match(text, /Volumes: \[\{ Name: tmp \}\]/);
+  assert.match(text, /ContainerDefinitions: \[\{Name: web, Image: "nginx:1\.27", LogConfiguration: \{LogDriver: awslogs\}, ReadonlyRootFilesystem: true, MountPoints: \[\{ SourceVolume: tmp, ContainerPath: \/tmp, ReadOnly: false \}\], User: "1000:1000"\}\]/);
+  assert.ok(report.applied.length >= 3);
+  for (const key of fixedKeys(report)) assert.equal(after.get(key), 'PASSED', key);
 });
