@@ -62,7 +62,7 @@ test('fix --write changes the files and prints what it wrote; a second run has n
 });
 
 test('fix --format json reports diffs, applied fixes with their todo lists, and refusals', () => {
-  const dir = workspace('cloudformation');
+  const dir = workspace('cloudformation/windows-iis-service.yaml');
   const r = run(['fix', '--format', 'json'], dir);
   assert.equal(r.code, 0, r.stderr);
   const report = JSON.parse(r.stdout);
