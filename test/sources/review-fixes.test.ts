@@ -120,9 +120,9 @@ describe('configuration mistakes are usage errors that name their source', () =>
     try {
       const f = join(dir, '.ecsguard.yml');
       writeFileSync(f, 'fail-on: severe\n');
-      assert.throws(() => loadConfigFile(f), new RegExp(`^ConfigError: ${f.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: 'fail-on'`));
+      assert.throws(() => loadConfigFile(f), new RegExp(`^ConfigError: ${f.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:1:10: fail-on: must be one of low, medium, high, critical, none; got 'severe'`));
       writeFileSync(f, 'parameters:\n  ECS.8: { secretKey: [X] }\n');
-      assert.throws(() => loadConfigFile(f), /\.ecsguard\.yml: ECS\.8 has no parameter 'secretKey'/);
+      assert.throws(() => loadConfigFile(f), /\.ecsguard\.yml:2:12: parameters: ECS\.8 has no parameter 'secretKey' \(did you mean 'secretKeys'\?\)/);
       writeFileSync(f, 'controls: [ECS.1\nfail-on: high\n');
       assert.throws(() => loadConfigFile(f), /\.ecsguard\.yml:\d+:\d+: invalid YAML/);
     } finally {
