@@ -10,7 +10,7 @@ import { readStdin } from '../sources/text.js';
 import { dirname, resolve as resolvePath } from 'node:path';
 import { CONTROLS, controlById } from '../controls/index.js';
 import { ConfigError, parseFailOn } from '../engine/configuration.js';
-import { loadConfigFile, type FileConfig } from '../engine/config-file.js';
+import { ConfigFileError, findConfigFile, formatConfigProblem, loadConfigFile, type FileConfig } from '../engine/config-file.js';
 import { scanAws, scanOrganization, scanPathsAsync, type ScanOptions } from '../api.js';
 import { AwsCredentialsError } from '../sources/aws/index.js';
 import { enabledRegions } from '../sources/aws/regions.js';
@@ -35,6 +35,9 @@ import { SEVERITY_ORDER, type InputError } from '../model/index.js';
 import { TOOL } from '../version.js';
 import { renderControlList, renderExplain } from './explain.js';
 import type { ScanResult } from '../engine/scan.js';
+import { runFixFiles, type FixFlags } from './fix.js';
+import { runFixAws } from './fix-aws.js';
+import { applyBaseline, readBaseline, writeBaseline } from '../engine/baseline.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
@@ -65,7 +68,8 @@ function colorWanted(stream: NodeJS.WriteStream, flag: boolean): boolean {
 }
 
 interface ScanFlags {
-  format: string;
+  /** Undefined for `scan` when --format is not given: the configuration file's `format`, else text, applies. */
+  format?: string;
   output?: string;
   controls?: string;
   skipControls?: string;
@@ -93,13 +97,29 @@ interface ScanFlags {
   publish?: string;
   profile?: string;
   archiveMissing?: boolean;
+  /** scan --baseline FILE: findings recorded in FILE are suppressed (by: baseline). */
+  baseline?: string;
+  /** scan --write-baseline FILE: record the FAILED findings in FILE after the scan. */
+  writeBaseline?: string;
 }
 
 /** Reads the configuration file and turns the shared flags of scan and inventory into scan options. */
 function scanOptionsFrom(paths: string[], flags: ScanFlags): { inputs: string[]; options: ScanOptions; fileConfig: FileConfig } {
   let fileConfig: FileConfig = {};
-  const configPath = flags.config ?? (existsSync('.ecsguard.yml') ? '.ecsguard.yml' : undefined);
-  if (configPath) fileConfig = loadConfigFile(configPath);
+  if (flags.config !== undefined && !existsSync(flags.config)) throw new UsageError(`--config ${flags.config}: no such file`);
+  // Else .ecsguard.yml (or .yaml), from the first scanned path's folder up to the root; the current directory for -, --aws or no path.
+  const first = paths[0];
+  const configPath = flags.config ?? findConfigFile(first === undefined || first === '-' || flags.aws ? '.' : first);
+  if (configPath) {
+    try {
+      fileConfig = loadConfigFile(configPath);
+    } catch (e) {
+      // One `ecsguard: FILE:LINE:COLUMN: ...` line per problem: all but the last here, the last as any configuration error.
+      if (!(e instanceof ConfigFileError) || e.problems.length < 2) throw e;
+      for (const p of e.problems.slice(0, -1)) process.stderr.write(`ecsguard: ${forTerminal(formatConfigProblem(p))}\n`);
+      throw new ConfigError(formatConfigProblem(e.problems[e.problems.length - 1]));
+    }
+  }
   const inputs = paths.length ? paths : ['.'];
   const maxFileBytes = flags.maxFileSize ? parseSize(flags.maxFileSize) : undefined;
   let stdin: Buffer | undefined;
@@ -127,6 +147,7 @@ function scanOptionsFrom(paths: string[], flags: ScanFlags): { inputs: string[];
     controls: splitList(flags.controls) ?? fileConfig.controls,
     skipControls: splitList(flags.skipControls) ?? fileConfig.skipControls,
     parameters: fileConfig.parameters,
+    suppressions: fileConfig.suppressions,
     allRevisions: flags.allRevisions ?? fileConfig.allRevisions,
     maxFileBytes,
     stdin,
@@ -154,15 +175,20 @@ const SCAN_FORMATS: Record<string, (result: ScanResult, context: ReportContext, 
 };
 
 async function runScan(paths: string[], flags: ScanFlags): Promise<number> {
-  flags.format = flags.format.toLowerCase();
+  if (flags.publish !== undefined && flags.publish !== 'securityhub') throw new UsageError(`--publish takes 'securityhub'; got '${flags.publish}'`);
+  const { inputs, options, fileConfig } = scanOptionsFrom(paths, flags);
+  // --format, else the configuration file's format, else text.
+  flags.format = (flags.format ?? fileConfig.format ?? 'text').toLowerCase();
   if (flags.format === 'md') flags.format = 'markdown';
   const render = SCAN_FORMATS[flags.format];
   if (!render) throw new UsageError(`--format must be one of ${Object.keys(SCAN_FORMATS).join(', ')}; got '${flags.format}'`);
-  if (flags.publish !== undefined && flags.publish !== 'securityhub') throw new UsageError(`--publish takes 'securityhub'; got '${flags.publish}'`);
-  const { inputs, options, fileConfig } = scanOptionsFrom(paths, flags);
   const failOn = parseFailOn(flags.failOn ?? fileConfig.failOn ?? 'low');
+  // A missing or malformed baseline is a usage error: say so before a long scan, not after it.
+  if (flags.baseline !== undefined) readBaseline(flags.baseline);
   // ASFF Details and publishing describe each resource from its properties: keep them.
   const result = await read(inputs, paths, options, flags, flags.format === 'asff' || flags.publish !== undefined);
+  // Before any report: baseline findings are marked suppressed in every format.
+  if (flags.baseline !== undefined) applyBaseline(result, flags.baseline);
   const context = defaultContext({ account: flags.account, region: flags.region?.[0] });
   const toFile = flags.output !== undefined && flags.output !== '-';
   writeReport(flags.output, (write) => render(result, context, write, flags, toFile));
@@ -173,7 +199,47 @@ async function runScan(paths: string[], flags: ScanFlags): Promise<number> {
   if (result.summary.resources === 0 && result.errors.length === 0 && result.skipped.length === 0 && !flags.quiet) {
     process.stderr.write(`ecsguard: no ECS resources found in ${inputs.join(', ')} (read: task definition JSON, describe-* output, CloudFormation, cdk.out, Terraform .tf and plan JSON)\n`);
   }
+  if (flags.writeBaseline !== undefined) return recordBaseline(result, flags.writeBaseline);
   return exitCode(result, failOn);
+}
+
+/**
+ * `scan --write-baseline FILE`: records the FAILED findings in FILE and says how many on standard
+ * error. Exit 0, or 2 when no input could be read (then nothing is written).
+ */
+function recordBaseline(result: ScanResult, file: string): number {
+  if (nothingRead(result)) {
+    process.stderr.write(`ecsguard: no input could be read; the baseline ${forTerminal(file)} is not written\n`);
+    return EXIT_USAGE;
+  }
+  const count = writeBaseline(result, file);
+  process.stderr.write(`ecsguard: recorded ${count} failed finding${count === 1 ? '' : 's'} in the baseline ${forTerminal(file)}\n`);
+  return EXIT_OK;
+}
+
+/** `ecsguard fix`: files (diff or --write), or with --aws the live rollout. */
+async function runFix(paths: string[], flags: ScanFlags & FixFlags & Record<string, unknown>): Promise<number> {
+  if (flags.write && flags.diff) throw new UsageError('give either --diff (the default) or --write, not both');
+  const { inputs, options, fileConfig } = scanOptionsFrom(paths, flags);
+  const settings = {
+    linuxUser: flags.linuxUser ?? fileConfig.fix?.linuxUser,
+    windowsUser: flags.windowsUser ?? fileConfig.fix?.windowsUser,
+    logGroupPrefix: flags.logGroupPrefix ?? fileConfig.fix?.logGroupPrefix,
+  };
+  const fixOptions = { ...options, controls: options.controls ?? ['security-hub'] };
+  if (flags.aws) {
+    if (paths.length) throw new UsageError('--aws fixes an account, not files: give either paths or --aws');
+    if (flags.write) throw new UsageError('--write is for files; with --aws use --apply');
+    return runFixAws({ ...flags, ...settings, controls: fixOptions.controls.join(','), skipControls: flags.skipControls } as Parameters<typeof runFixAws>[0]);
+  }
+  if (flags.apply || flags.yes || flags.deregisterPrevious || flags.family) throw new UsageError('--apply, --yes, --deregister-previous and --family are for --aws; for files use --write');
+  const toFile = flags.output !== undefined && flags.output !== '-';
+  const region = flags.region?.[0];
+  // writeReport is synchronous: the fix runs first, its output is kept, then written.
+  const chunks: string[] = [];
+  const code = await runFixFiles(inputs, fixOptions, flags, settings, region, (c) => chunks.push(c), !toFile && colorWanted(process.stdout, flags.color) && flags.format !== 'json');
+  writeReport(flags.output, (write) => write(chunks.join('')));
+  return code;
 }
 
 /** Input errors on standard error, one a line, `file:line:column: message`. */
@@ -198,6 +264,7 @@ function writeReport(output: string | undefined, body: (write: (chunk: string) =
 }
 
 interface InventoryFlags extends ScanFlags {
+  format: string;
   where?: string[];
 }
 
@@ -342,7 +409,7 @@ function buildProgram(setExit: (code: number) => void): Command {
     .command('scan')
     .description('scan files and directories (recursively); no PATH: the current directory; - reads standard input')
     .argument('[path...]', 'files or directories to scan')
-    .addOption(new Option('-f, --format <format>', 'output format: text, json, sarif, asff, ocsf, junit, html or markdown').default('text'))
+    .addOption(new Option('-f, --format <format>', 'output format: text, json, sarif, asff, ocsf, junit, html or markdown (default: text, or the configuration file\'s format)'))
     .option('-o, --output <file>', 'write the report to FILE instead of standard output')
     .option('--publish <target>', "also send the findings to 'securityhub' (BatchImportFindings; AWS credentials from the usual chain)")
     .option('--profile <name>', 'AWS profile for --publish')
@@ -351,7 +418,9 @@ function buildProgram(setExit: (code: number) => void): Command {
     .option('--skip-controls <ids>', 'do not run these controls, comma-separated (IDs or security-hub, extra)')
     .option('--fail-on <severity>', 'lowest severity of a FAILED finding that makes the exit code 1: low, medium, high, critical, none (default: low)')
     .option('-q, --quiet', 'print only failed and unknown findings, and the summary')
-    .option('--no-color', 'no colour, even on a terminal (NO_COLOR does the same)');
+    .option('--no-color', 'no colour, even on a terminal (NO_COLOR does the same)')
+    .option('--baseline <file>', 'accept the findings recorded in FILE (by --write-baseline): only new FAILED findings fail the run; fixed ones are listed')
+    .option('--write-baseline <file>', 'record the FAILED findings (not otherwise suppressed) in FILE after the scan; exit 0 unless no input could be read');
   addSourceOptions(scan).action(async (paths: string[], flags: ScanFlags) => setExit(await runScan(paths, flags)));
 
   const inventory = program
@@ -364,6 +433,27 @@ function buildProgram(setExit: (code: number) => void): Command {
     .option('--controls <ids>', 'the controls whose failures the FAILS column shows (default: security-hub; all, extra, or IDs)')
     .option('--skip-controls <ids>', 'controls to leave out');
   addSourceOptions(inventory).action(async (paths: string[], flags: InventoryFlags) => setExit(await runInventory(paths, flags)));
+
+  const fix = program
+    .command('fix')
+    .description('write the hardened version of what fails: a unified diff of the files (default), --write to change them, or with --aws a new task definition revision rolled out to its services')
+    .argument('[path...]', 'files or directories to fix (no PATH: the current directory)')
+    .option('--diff', 'print a unified diff of the changes, ready for git apply (the default)')
+    .option('--write', 'change the files in place')
+    .addOption(new Option('-f, --format <format>', 'text or json').choices(['text', 'json']).default('text'))
+    .option('-o, --output <file>', 'write the diff or report to FILE instead of standard output')
+    .option('--controls <ids>', 'the controls to fix (default: security-hub; IDs or sets as in scan)')
+    .option('--skip-controls <ids>', 'controls not to fix')
+    .option('--linux-user <user>', "user given to Linux containers for ECS.20 (default 1000:1000, or the configuration's fix.linuxUser)")
+    .option('--windows-user <user>', "user given to Windows containers for ECS.21 (default ContainerUser, or fix.windowsUser)")
+    .option('--log-group-prefix <prefix>', 'CloudWatch Logs group prefix for ECS.9, followed by the family (default /ecs/)')
+    .option('--family <name>', 'with --aws: only these task definition families (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--apply', 'with --aws: register the hardened revisions and update the services (default: dry run)')
+    .option('-y, --yes', 'with --apply: do not ask for confirmation')
+    .option('--deregister-previous', 'with --apply: deregister each replaced revision once its services use the new one')
+    .option('-q, --quiet', 'print only the diff (or the files written), not the summary')
+    .option('--no-color', 'no colour, even on a terminal (NO_COLOR does the same)');
+  addSourceOptions(fix).action(async (paths: string[], flags: ScanFlags & FixFlags & Record<string, unknown>) => setExit(await runFix(paths, flags)));
 
   program
     .command('explain')

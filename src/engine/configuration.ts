@@ -5,7 +5,7 @@
  */
 import { CONTROLS, controlById } from '../controls/index.js';
 import type { Control, ControlParams, ParamValue } from '../controls/types.js';
-import { SEVERITY_ORDER, type Severity } from '../model/index.js';
+import { SEVERITY_ORDER, type ConfigSuppression, type Severity } from '../model/index.js';
 
 /** A configuration or usage mistake: the scan cannot start. */
 export class ConfigError extends Error {
@@ -25,6 +25,17 @@ export interface EngineOptions {
   parameters?: Record<string, Record<string, unknown>>;
   /** Judge every ACTIVE revision, not only the latest of each family. */
   allRevisions?: boolean;
+  /**
+   * Suppressions from the configuration file's `suppressions:` list, applied to the findings as
+   * the scan produces them (see src/engine/suppressions.ts). An invalid one makes the scan throw
+   * {@link ConfigError}.
+   */
+  suppressions?: ConfigSuppression[];
+  /**
+   * The date suppression expiries are compared with, `YYYY-MM-DD` (default: the current UTC date);
+   * for tests and reproducible runs. Anything else throws {@link ConfigError}.
+   */
+  today?: string;
 }
 
 /** A control with its resolved parameters. */

@@ -8,6 +8,8 @@ import type { TaskDefinition } from '@aws-sdk/client-ecs';
 import { isUnresolved, type Unresolved, type Finding, type InputError, type Resource, type Skipped } from '../model/index.js';
 import { activeControls, type ActiveControl, type EngineOptions } from './configuration.js';
 import { evaluateResource } from './evaluate.js';
+import { Suppressor } from './suppressions.js';
+import type { BaselineEntry } from './baseline.js';
 
 /** Counts for the summary line and the JSON `summary` object. */
 export interface ScanSummary {
@@ -37,6 +39,12 @@ export interface ScanResult {
   summary: ScanSummary;
   /** The judged resources, when {@link ScanSettings.keepResources} is set (for the inventory). */
   judged?: JudgedResource[];
+  /**
+   * Set when a baseline was applied (src/engine/baseline.ts, `scan --baseline FILE`): the file as
+   * given, how many of its entries match a current FAILED finding, and the entries that match none
+   * (fixed since the baseline was recorded, or no longer scanned).
+   */
+  baseline?: { file: string; matched: number; fixed: BaselineEntry[] };
 }
 
 /** Engine options plus what the scan keeps. */
@@ -68,9 +76,13 @@ export class Scan {
   private readonly taskDefinitionOs = new Map<string, string | Unresolved | null>();
   private resources = 0;
   private inputsRead = 0;
+  private readonly suppressor: Suppressor;
+  private readonly reportedErrors = new Set<string>();
 
+  /** Throws ConfigError for invalid options: unknown controls, bad parameters, invalid suppressions or `today`. */
   constructor(private readonly options: ScanSettings = {}) {
     this.controls = activeControls(options);
+    this.suppressor = new Suppressor(options.suppressions ?? [], options.today);
   }
 
   /** Counts an input that was read (whether or not it held ECS resources). */
@@ -83,8 +95,20 @@ export class Scan {
     this.errors.push(error);
   }
 
-  /** Judges one resource (or holds it back until the end, for services whose task definition may come later). */
+  /**
+   * Judges one resource (or holds it back until the end, for services whose task definition may
+   * come later). Its inline suppressions are checked now, whether or not it is judged: the
+   * unusable ones are input errors (once each, however many instances share them).
+   */
   add(resource: Resource): void {
+    if (resource.suppressions?.length) {
+      for (const e of this.suppressor.inline(resource).errors) {
+        const key = `${e.file}:${e.line}:${e.column}:${e.message}`;
+        if (this.reportedErrors.has(key)) continue;
+        this.reportedErrors.add(key);
+        this.addError(e);
+      }
+    }
     if (resource.type === 'AWS::ECS::TaskDefinition') {
       this.addTaskDefinition(resource as Resource<'AWS::ECS::TaskDefinition'>);
       return;
@@ -98,7 +122,9 @@ export class Scan {
 
   private judge(resource: Resource): number {
     this.resources++;
-    this.slots.push({ findings: evaluateResource(resource, this.controls), resource: this.options.keepResources ? resource : undefined });
+    const findings = evaluateResource(resource, this.controls);
+    this.suppressor.apply(resource, findings);
+    this.slots.push({ findings, resource: this.options.keepResources ? resource : undefined });
     return this.slots.length - 1;
   }
 

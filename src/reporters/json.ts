@@ -1,6 +1,7 @@
 /**
  * The JSON report: the contract in ../shared/spec/cli-and-output.md (`version` 1). Fields are
- * only ever added; `violations`, `notes` and `skipped` are additions to the contract's example.
+ * only ever added; `violations`, `notes`, `skipped` and `baseline` (present only when a baseline
+ * was applied) are additions to the contract's example.
  * Written in pieces, one finding at a time, so a report of 100,000 findings never exists as
  * one string in memory.
  */
@@ -27,6 +28,8 @@ export function writeJson(result: ScanResult, write: (chunk: string) => void): v
   list('findings', result.findings);
   list('errors', result.errors);
   list('skipped', result.skipped);
+  // Only when a baseline was applied (`scan --baseline FILE`): { file, matched, fixed: [entries] }.
+  if (result.baseline) write(`  "baseline": ${indent(result.baseline, 1)},\n`);
   write(`  "summary": ${indent(result.summary, 1)}\n}\n`);
 }
 

@@ -2,8 +2,9 @@
  * The text report for terminals: findings grouped by resource, resources with failures first,
  * FAILED then NOT_AVAILABLE findings with reason and location, PASSED controls on one line, with
  * ecsguard's hardening checks (ECSG.*) after Security Hub's controls under their own heading,
- * then input errors and skipped revisions, and a one-line summary. Wraps at `width` columns
- * (default 80). Colour only when asked (the CLI asks on a TTY without NO_COLOR).
+ * then input errors and skipped revisions, the baseline's known and fixed findings when one was
+ * applied, and a one-line summary. `quiet` leaves out PASSED and suppressed findings. Wraps at
+ * `width` columns (default 80). Colour only when asked (the CLI asks on a TTY without NO_COLOR).
  */
 import { createColors } from 'picocolors';
 import type { ScanResult } from '../engine/scan.js';
@@ -15,7 +16,7 @@ import { setOf } from './sets.js';
 /** Options of the text report. */
 export interface TextOptions {
   color?: boolean;
-  /** Show only FAILED and NOT_AVAILABLE findings (and the summary). */
+  /** Show only FAILED and NOT_AVAILABLE findings that are not suppressed (and the summary). */
   quiet?: boolean;
   /** Terminal width in columns; at least 40. */
   width?: number;
@@ -57,7 +58,9 @@ export function renderText(raw: ScanResult, options: TextOptions = {}): string {
     f.suppressed ? c.dim('SUPPRESSED   ') : f.status === 'FAILED' ? c.red(c.bold('FAILED       ')) : f.status === 'NOT_AVAILABLE' ? c.yellow('NOT_AVAILABLE') : f.status === 'WARNING' ? c.yellow('WARNING      ') : c.green('PASSED       ');
   const indent = '    ';
   for (const fs of ordered) {
-    const bad = fs.filter((f) => f.status !== 'PASSED');
+    // Quiet reports leave out suppressed findings too (a baseline may hold hundreds); the summary counts them.
+    const listed = (f: Finding) => f.status !== 'PASSED' && !(options.quiet && f.suppressed);
+    const bad = fs.filter(listed);
     if (options.quiet && bad.length === 0) continue;
     const first = fs[0];
     const where = first.location ? first.location.file : first.resource.arn ?? '';
@@ -69,7 +72,7 @@ export function renderText(raw: ScanResult, options: TextOptions = {}): string {
     // Security Hub's controls first; ecsguard's hardening checks after them, under their own heading.
     const parts = [fs.filter((f) => setOf(f) === 'security-hub'), fs.filter((f) => setOf(f) === 'extra')];
     parts.forEach((part, k) => {
-      const partBad = part.filter((f) => f.status !== 'PASSED');
+      const partBad = part.filter(listed);
       if (part.length === 0 || (options.quiet && partBad.length === 0)) return;
       if (k === 1) lines.push('  ' + c.bold(c.cyan(CONTROL_SET_TITLES.extra)));
       const sorted = [...partBad].sort((a, b) => order(a) - order(b));
@@ -111,9 +114,27 @@ export function renderText(raw: ScanResult, options: TextOptions = {}): string {
     }
     lines.push('');
   }
+  if (result.baseline) lines.push(...baselineLines(result.baseline, width, c));
   // Large scans make the line long: the word "findings:" and a zero error count go first, so it still fits.
   lines.push(summaryLine(result, c));
   return lines.join('\n') + '\n';
+}
+
+/**
+ * The baseline part of the summary: `baseline FILE: N known, F fixed since`, then one line per
+ * fixed entry (`fixed ECS.5 TaskDefinition web  infra/web.yaml`).
+ */
+function baselineLines(b: NonNullable<ScanResult['baseline']>, width: number, c: ReturnType<typeof createColors>): string[] {
+  const out = [`baseline ${forTerminal(b.file)}: ${b.matched} known, ${b.fixed.length} fixed since`];
+  for (const e of b.fixed) {
+    const head = `  ${c.green('fixed')} ${forTerminal(e.control)} ${shortType(e.resource.type)} ${forTerminal(e.resource.id)}`;
+    const where = e.file ? forTerminal(e.file) : '';
+    const plain = `  fixed ${e.control} ${shortType(e.resource.type)} ${e.resource.id}`;
+    if (!where) out.push(head);
+    else if (plain.length + where.length + 2 <= width) out.push(`${head}  ${c.dim(where)}`);
+    else out.push(head, `    ${c.dim(where)}`);
+  }
+  return out;
 }
 
 /** `at file:line:col  path`, on two lines when it does not fit. */

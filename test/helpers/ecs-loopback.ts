@@ -5,6 +5,11 @@
  * pagination, error parsing. The region of each request is read from its SigV4 credential scope,
  * so one server plays every region of one account.
  *
+ * It also plays the write actions `ecsguard fix --aws --apply` makes: RegisterTaskDefinition (a new
+ * ACTIVE revision, one above the family's highest, tags kept), UpdateService (the service's task
+ * definition changes) and DeregisterTaskDefinition (the revision turns INACTIVE), each changing the
+ * fixture so later reads see the change, and answering as ECS does.
+ *
  * Pages are small (2 items by default) to force `nextToken`; faults can be injected per action,
  * region and input: throttling, access denied, connection resets, 500s, a region that rejects the
  * credentials (as a disabled opt-in region does), expired tokens; and latency.
@@ -214,6 +219,89 @@ function answer(action: string, input: Record<string, unknown>, data: RegionFixt
       const p = page(list, input, action, pageSize(action), 10);
       return { capacityProviders: p.items.map((c) => withoutTags({ ...c }, includes(input, 'TAGS'))), failures: [], nextToken: p.nextToken };
     }
+    case 'RegisterTaskDefinition':
+    case 'UpdateService':
+    case 'DeregisterTaskDefinition':
+      return answerWrite(action, input, data, account, region);
+    default:
+      throw new ApiError('UnknownOperationException', `ecs-loopback does not implement ${action}`);
+  }
+}
+
+/** The write actions the server plays, changing the region's fixture in place. */
+export const WRITE_ACTIONS: readonly string[] = ['RegisterTaskDefinition', 'UpdateService', 'DeregisterTaskDefinition'];
+
+/** The task definition a reference names: `family:revision` or its ARN (an exact revision), or a family (its latest ACTIVE revision). */
+function findTaskDefinition(data: RegionFixture, ref: string): { taskDefinition: TaskDefinition; tags?: Tag[] } | undefined {
+  const short = ref.replace(/^arn:[^:]+:ecs:[^:]+:\d+:task-definition\//, '');
+  const [family, rev] = short.split(':');
+  const candidates = data.taskDefinitions.filter((t) => t.taskDefinition.family === family && (rev === undefined ? t.taskDefinition.status === 'ACTIVE' : t.taskDefinition.revision === Number(rev)));
+  candidates.sort((a, b) => b.taskDefinition.revision! - a.taskDefinition.revision!);
+  return candidates[0];
+}
+
+/**
+ * RegisterTaskDefinition, UpdateService and DeregisterTaskDefinition, as the ECS API Reference
+ * describes them: a new revision is the family's highest revision (of any status) plus one, ACTIVE,
+ * with the describe-only fields ECS adds; UpdateService refuses an INACTIVE or unknown task
+ * definition (ClientException) and an unknown service (ServiceNotFoundException), and a task
+ * definition change on CODE_DEPLOY or EXTERNAL services (InvalidParameterException).
+ */
+function answerWrite(action: string, input: Record<string, unknown>, data: RegionFixture, account: string, region: string): unknown {
+  switch (action) {
+    case 'RegisterTaskDefinition': {
+      const family = input.family;
+      if (typeof family !== 'string' || !/^[A-Za-z0-9_-]{1,255}$/.test(family)) throw new ApiError('ClientException', 'Family contains invalid characters or is missing.');
+      if (!Array.isArray(input.containerDefinitions) || input.containerDefinitions.length === 0) throw new ApiError('ClientException', 'Container list cannot be empty.');
+      for (const key of ['taskDefinitionArn', 'revision', 'status', 'requiresAttributes', 'compatibilities', 'registeredAt', 'registeredBy', 'deregisteredAt']) {
+        if (key in input) throw new ApiError('SerializationException', `Unrecognized field "${key}"`);
+      }
+      const tags = Array.isArray(input.tags) ? (input.tags as Tag[]) : undefined;
+      const { tags: _tags, ...fields } = input;
+      const revision = Math.max(0, ...data.taskDefinitions.filter((t) => t.taskDefinition.family === family).map((t) => t.taskDefinition.revision ?? 0)) + 1;
+      const requires = Array.isArray(input.requiresCompatibilities) ? (input.requiresCompatibilities as string[]) : [];
+      const td = {
+        ...structuredClone(fields),
+        taskDefinitionArn: `arn:aws:ecs:${region}:${account}:task-definition/${family}:${revision}`,
+        family,
+        revision,
+        status: 'ACTIVE',
+        requiresAttributes: [],
+        compatibilities: [...new Set(['EC2', ...requires])],
+        registeredAt: new Date(),
+        registeredBy: `arn:aws:iam::${account}:user/scanner`,
+      } as TaskDefinition;
+      const entry = tags && tags.length ? { taskDefinition: td, tags: structuredClone(tags) } : { taskDefinition: td };
+      data.taskDefinitions.push(entry);
+      return tags && tags.length ? { taskDefinition: td, tags } : { taskDefinition: td };
+    }
+    case 'UpdateService': {
+      const clusterRef = typeof input.cluster === 'string' ? input.cluster : 'default';
+      const cluster = data.clusters.find((x) => x.clusterArn === clusterRef || x.clusterName === clusterRef);
+      if (!cluster) throw new ApiError('ClusterNotFoundException', 'Cluster not found.');
+      const s = data.services.find((x) => x.clusterArn === cluster.clusterArn && (x.serviceArn === input.service || x.serviceName === input.service));
+      if (!s) throw new ApiError('ServiceNotFoundException', 'Service not found.');
+      if (s.status !== undefined && s.status !== 'ACTIVE') throw new ApiError('ServiceNotActiveException', 'Service was not ACTIVE.');
+      if (typeof input.taskDefinition === 'string') {
+        const controller = s.deploymentController?.type ?? 'ECS';
+        if (controller !== 'ECS') throw new ApiError('InvalidParameterException', `Unable to update task definition on services with a ${controller} deployment controller.`);
+        const hit = findTaskDefinition(data, input.taskDefinition);
+        if (!hit) throw new ApiError('ClientException', 'TaskDefinition not found.');
+        if (hit.taskDefinition.status !== 'ACTIVE') throw new ApiError('ClientException', 'TaskDefinition is inactive');
+        s.taskDefinition = hit.taskDefinition.taskDefinitionArn;
+      }
+      if (typeof input.desiredCount === 'number') s.desiredCount = input.desiredCount;
+      return { service: withoutTags({ ...s }, false) };
+    }
+    case 'DeregisterTaskDefinition': {
+      const ref = String(input.taskDefinition ?? '');
+      if (!/:\d+$/.test(ref)) throw new ApiError('ClientException', 'The specified task definition does not exist. Specify a valid account, family, revision and try again.');
+      const hit = findTaskDefinition(data, ref);
+      if (!hit) throw new ApiError('ClientException', 'The specified task definition does not exist. Specify a valid account, family, revision and try again.');
+      hit.taskDefinition.status = 'INACTIVE';
+      hit.taskDefinition.deregisteredAt = new Date();
+      return { taskDefinition: hit.taskDefinition };
+    }
     default:
       throw new ApiError('UnknownOperationException', `ecs-loopback does not implement ${action}`);
   }
@@ -317,7 +405,9 @@ export async function startEcsLoopback(options: LoopbackOptions): Promise<EcsLoo
       default: break;
     }
     try {
-      const out = answer(action, input, options.fixture[region] ?? EMPTY, options.account, region, pageSize);
+      // A write to a region the fixture does not have creates it (reads of such a region stay empty).
+      const data = options.fixture[region] ?? (WRITE_ACTIONS.includes(action) ? (options.fixture[region] = { taskDefinitions: [], clusters: [], services: [], taskSets: [], capacityProviders: [] }) : EMPTY);
+      const out = answer(action, input, data, options.account, region, pageSize);
       res.writeHead(200, { 'content-type': JSON_TYPE, 'x-amzn-requestid': 'loopback' });
       res.end(toWire(out));
     } catch (e) {

@@ -75,7 +75,7 @@ describe('inventory --where', () => {
   it('user=none, os=windows, privileged=true, failing=ECS.21, image=, and != and AND', () => {
     assert.ok(where('user=none').length > 0 && where('user=none').every((c) => c.user === 'none'));
     assert.ok(where('os=windows').every((c) => c.os.startsWith('WINDOWS_SERVER')) && where('os=windows').length >= 3);
-    assert.deepEqual(where('privileged=true').map((c) => c.container).sort(), ['datadog-agent', 'worker']);
+    assert.deepEqual(where('privileged=true').map((c) => c.container).sort(), ['api', 'datadog-agent', 'worker']);
     assert.ok(where('failing=ECS.21').every((c) => c.failing.includes('ECS.21')));
     assert.ok(where('failing=ecs.21').length === where('failing=ECS.21').length, 'case-insensitive');
     assert.ok(where('image=nginx').every((c) => c.image.includes('nginx')) && where('image=nginx').length > 0);

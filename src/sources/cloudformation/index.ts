@@ -12,6 +12,7 @@ import { checkTypes, CAPACITY_PROVIDER_SCHEMA, CLUSTER_SCHEMA, SERVICE_SCHEMA, T
 import { entry, get, parseTemplate, type CNode, type Pos } from './nodes.js';
 import { decideCondition, intrinsicOf, newPass, scalarString, type Pass, type TemplateScope } from './intrinsics.js';
 import { normalise, type PositionMap } from './normalise.js';
+import { readSuppressionObject, type SuppressionTree } from '../inline-suppressions.js';
 
 /** CloudFormation types ecsguard judges, and the ECS resource type each becomes. */
 const TYPES = new Map<string, { type: ResourceType; schema: Schema; nameKey: string }>([
@@ -139,6 +140,12 @@ export function readCloudFormation(file: string, text: string, options: CloudFor
       fieldAssumptions: first.assumed,
     };
     if (cdkPath) resource.cdkPath = cdkPath;
+    // Metadata: { ecsguard: { suppress: [ { control, reason, expires } ] } }
+    const own = entry(get(node, 'Metadata'), 'ecsguard');
+    if (own) {
+      const suppressions = readSuppressionObject(suppressionTree(own.value, file), `${logicalId}: Metadata.ecsguard`, errors);
+      if (suppressions.length) resource.suppressions = suppressions;
+    }
     if (readings.length > 1) {
       resource.variants = readings.map((r): ResourceVariant => ({ label: r.label, why: r.why, properties: r.properties as ResourceVariant['properties'], locate: locateIn(r.positions), assumptions: notes, fieldAssumptions: r.assumed }));
     }
@@ -178,6 +185,14 @@ function addStackTags(r: Reading, stackTags: Readonly<Record<string, string>>, f
   if (extra.length === 0) return;
   r.properties.tags = [...list, ...extra];
   r.assumed.push({ path: 'tags', note: `includes the stack tags ${extra.map((t) => t.key).join(', ')} from the manifest.json beside ${file} (CloudFormation adds stack tags to the stack's resources)` });
+}
+
+/** A template node as the tree {@link readSuppressionObject} reads. */
+function suppressionTree(node: CNode, file: string): SuppressionTree {
+  const loc = (pos: Pos): Location => ({ file, line: pos.line, column: pos.column });
+  if (node.kind === 'map') return { kind: 'map', loc: loc(node.pos), entries: node.entries.map((e) => ({ key: e.key, loc: loc(e.keyPos), value: suppressionTree(e.value, file) })) };
+  if (node.kind === 'seq') return { kind: 'seq', loc: loc(node.pos), items: node.items.map((i) => suppressionTree(i, file)) };
+  return { kind: 'scalar', loc: loc(node.pos), value: node.value };
 }
 
 function nodeEntries(node: CNode | undefined) {

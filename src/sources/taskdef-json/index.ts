@@ -5,9 +5,10 @@
  * content (../shared/spec/cli-and-output.md, "Format detection").
  */
 import type { TaskDefinition } from '@aws-sdk/client-ecs';
-import { unresolved, type InputError, type Resource, type ResourceContext } from '../../model/index.js';
+import { unresolved, type InlineSuppression, type InputError, type Resource, type ResourceContext } from '../../model/index.js';
 import { JsonLocator, parsePath, type Segment } from '../json-tree.js';
 import { checkTypes } from './validate.js';
+import { readSuppressionObject, type SuppressionTree } from '../inline-suppressions.js';
 
 /** Which task definition shape a JSON value is, if any. */
 export type TaskDefinitionShape = 'describe-output' | 'task-definition' | null;
@@ -60,6 +61,14 @@ export function readTaskDefinitionJson(file: string, text: string, value: unknow
     const tdPrefix = shape === 'describe-output' ? [...item.prefix, 'taskDefinition'] : item.prefix;
     // describe output keeps tags beside taskDefinition; the model keeps them in properties.tags.
     const tagsPrefix = shape === 'describe-output' ? [...item.prefix, 'tags'] : [...tdPrefix, 'tags'];
+    // ecsguard's own key (`"ecsguard": { "suppress": [...] }`), beside the task definition's fields
+    // or the describe output's `taskDefinition`: read, then removed, as it is no ECS API field.
+    const suppressions: InlineSuppression[] = [];
+    for (const [holder, prefix] of shape === 'describe-output' ? [[wrapper, item.prefix], [td, tdPrefix]] as const : [[td, tdPrefix]] as const) {
+      if (!Object.prototype.hasOwnProperty.call(holder, 'ecsguard')) continue;
+      suppressions.push(...readSuppressionObject(jsonTree(holder.ecsguard, [...prefix, 'ecsguard'], locator), 'ecsguard', errors));
+      delete holder.ecsguard;
+    }
     const context: ResourceContext = {};
     if (shape === 'describe-output') {
       if (wrapper.tags === undefined) context.tagsKnown = unresolved('describe-task-definition output without tags: run it with --include TAGS');
@@ -93,6 +102,7 @@ export function readTaskDefinitionJson(file: string, text: string, value: unknow
       properties: td as TaskDefinition,
       origin: { kind: 'file', file, format: 'taskdef-json' },
       context,
+      ...(suppressions.length ? { suppressions } : {}),
       locate(path) {
         if (path === null) return locator.locate(tdPrefix);
         const segs = parsePath(path);
@@ -101,4 +111,14 @@ export function readTaskDefinitionJson(file: string, text: string, value: unknow
     });
   }
   return { resources, errors };
+}
+
+/** A parsed JSON value as the tree {@link readSuppressionObject} reads, each node located at its path. */
+function jsonTree(value: unknown, path: Segment[], locator: JsonLocator): SuppressionTree {
+  const loc = locator.locate(path);
+  if (Array.isArray(value)) return { kind: 'seq', loc, items: value.map((v, i) => jsonTree(v, [...path, i], locator)) };
+  if (typeof value === 'object' && value !== null) {
+    return { kind: 'map', loc, entries: Object.entries(value).map(([k, v]) => ({ key: k, loc: locator.locate([...path, k]), value: jsonTree(v, [...path, k], locator) })) };
+  }
+  return { kind: 'scalar', loc, value };
 }

@@ -8,7 +8,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import type { TaskDefinition } from '@aws-sdk/client-ecs';
-import { isUnresolved, unresolved, type InputError, type Location, type Resource } from '../../model/index.js';
+import { isUnresolved, unresolved, type InlineSuppression, type InputError, type Location, type Resource } from '../../model/index.js';
 import { operatingSystemOf } from '../../model/task-definition.js';
 import { checkTypes, SCHEMA_BY_TYPE, TASK_DEFINITION_SCHEMA } from '../taskdef-json/validate.js';
 import { displayPath } from '../walk.js';
@@ -28,6 +28,8 @@ interface Block {
   node: SyntaxNode;
   file: string;
   overrides?: Block[];
+  /** `# ecsguard:suppress` comments above the block or inside it (resource blocks only). */
+  suppressions?: InlineSuppression[];
 }
 
 /** The parsed files of one module folder. */
@@ -38,13 +40,34 @@ export interface ModuleSource {
 }
 
 
-const parsedModules = new Map<string, ModuleSource>();
+const parsedModules = new Map<string, { signature: string; source: ModuleSource }>();
 
-/** Parses the `.tf` files of `dir` (cached per folder); files over `maxFileBytes` are refused. */
+/**
+ * The names, sizes and modification times of the `.tf` files in `dir`: a parse is reused only
+ * while they are unchanged (a scan after `ecsguard fix --write`, or a long-lived library user,
+ * must see the new text).
+ */
+function folderSignature(dir: string): string {
+  try {
+    return readdirSync(dir)
+      .filter((f) => f.endsWith('.tf') || f.endsWith('.tf.json'))
+      .sort()
+      .map((f) => {
+        const st = statSync(join(dir, f));
+        return `${f}:${st.size}:${st.mtimeMs}`;
+      })
+      .join('/');
+  } catch {
+    return '';
+  }
+}
+
+/** Parses the `.tf` files of `dir` (cached per folder while its files are unchanged); files over `maxFileBytes` are refused. */
 export function loadModule(dir: string, maxFileBytes = DEFAULT_MAX_FILE_BYTES): ModuleSource {
   const key = resolve(dir);
+  const signature = folderSignature(dir);
   const cached = parsedModules.get(key);
-  if (cached) return cached;
+  if (cached && cached.signature === signature && signature !== '') return cached.source;
   const errors: InputError[] = [];
   const blocks: Block[] = [];
   let names: string[] = [];
@@ -98,13 +121,61 @@ export function loadModule(dir: string, maxFileBytes = DEFAULT_MAX_FILE_BYTES): 
         continue;
       }
       const block: Block = { type, labels, body: kids.find((c) => c.type === 'body') ?? null, node: b, file };
+      if (type === 'resource') {
+        const suppressions = suppressionComments(b, file);
+        if (suppressions.length) block.suppressions = suppressions;
+      }
       const target = isOverride(name) ? blocks.find((x) => x.type === type && x.labels.join('\u0000') === labels.join('\u0000') && x.type !== 'locals') : undefined;
       if (target) (target.overrides ??= []).push(block);
       else blocks.push(block);
     }
   }
   const out = { dir, blocks, errors };
-  parsedModules.set(key, out);
+  parsedModules.set(key, { signature, source: out });
+  return out;
+}
+
+/**
+ * The `ecsguard:suppress` comments of a resource block: the contiguous comment lines directly
+ * above it (a blank line or anything else ends them), and every comment inside it.
+ */
+function suppressionComments(block: SyntaxNode, file: string): InlineSuppression[] {
+  const above: SyntaxNode[] = [];
+  let next: SyntaxNode = block;
+  // A file's leading comments are siblings of its body, not of the first block.
+  let prev = block.previousSibling ?? (block.parent?.type === 'body' && block.parent.firstChild?.id === block.id ? block.parent.previousSibling : null);
+  while (prev && prev.type === 'comment' && prev.endPosition.row === next.startPosition.row - 1) {
+    above.unshift(prev);
+    next = prev;
+    prev = prev.previousSibling;
+  }
+  const out: InlineSuppression[] = [];
+  for (const c of [...above, ...block.descendantsOfType('comment').filter((c): c is SyntaxNode => c !== null)]) {
+    const s = parseSuppressionComment(c.text, { file, line: c.startPosition.row + 1, column: c.startPosition.column + 1 });
+    if (s) out.push(s);
+  }
+  return out;
+}
+
+/**
+ * Reads one comment: `# ecsguard:suppress ECS.5 [until=YYYY-MM-DD|expires=YYYY-MM-DD] reason text`
+ * (also `//` and `/* ... *\/`), or null when the comment is not an ecsguard suppression. The
+ * control, date and reason are checked by the engine, which reports a bad one at `location`.
+ */
+export function parseSuppressionComment(text: string, location: Location): InlineSuppression | null {
+  const body = text.replace(/^(#|\/\/|\/\*)/, '').replace(/\*\/\s*$/, '').trim();
+  const m = /^ecsguard:suppress(?:\s+|$)(.*)$/s.exec(body);
+  if (!m) return null;
+  const words = m[1].trim().split(/\s+/).filter(Boolean);
+  const control = words.shift() ?? '';
+  let expires: string | undefined;
+  const date = words.length ? /^(?:until|expires)=(.*)$/i.exec(words[0]) : null;
+  if (date) {
+    expires = date[1];
+    words.shift();
+  }
+  const out: InlineSuppression = { control, reason: words.join(' '), location };
+  if (expires !== undefined) out.expires = expires;
   return out;
 }
 
@@ -482,7 +553,14 @@ function toResource(attrs: Record<string, TfValue>, b: Block, address: string, s
     locate,
     assumptions,
     fieldAssumptions,
+    ...suppressionsOf(b),
   };
+}
+
+/** The suppression comments of a resource block and of the override-file blocks merged into it. */
+function suppressionsOf(b: Block): { suppressions?: InlineSuppression[] } {
+  const all = [...(b.suppressions ?? []), ...(b.overrides ?? []).flatMap((o) => o.suppressions ?? [])];
+  return all.length ? { suppressions: all.map((s) => ({ ...s })) } : {};
 }
 
 /** Follows a `module` block: local sources by path, downloaded ones through .terraform/modules/modules.json. */
