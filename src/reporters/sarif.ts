@@ -374,7 +374,10 @@ export function toSarif(result: ScanResult, context: ReportContext): Log {
       i = rules.length - 1;
       index.set(f.control.toUpperCase(), i);
     }
-    results.push(resultOf(f, i, context.cwd));
+    const r = resultOf(f, i, context.cwd);
+    // With --baseline, SARIF's own field says which results are new and which were known.
+    if (result.baseline) r.baselineState = f.suppressed?.by === 'baseline' ? 'unchanged' : 'new';
+    results.push(r);
   }
   const notifications = [
     ...result.errors.map((e) => errorNotification(e, context.cwd)),

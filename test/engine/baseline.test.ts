@@ -252,10 +252,14 @@ describe('the CLI: --write-baseline and --baseline', () => {
     assert.equal(fixed.code, 0);
     assert.match(fixed.stdout, /baseline \.ecsguard-baseline\.json: 2 known, 1 fixed since\n {2}fixed ECS\.5 TaskDefinition WorkerTask {2}infra\/orders\.yaml\n/);
 
-    const sarif = JSON.parse(run([...scan, '--baseline', '.ecsguard-baseline.json', '--format', 'sarif'], dir).stdout) as { runs: { results: { suppressions?: { kind: string; properties?: { by?: string } }[] }[] }[] };
+    const sarif = JSON.parse(run([...scan, '--baseline', '.ecsguard-baseline.json', '--format', 'sarif'], dir).stdout) as { runs: { results: { baselineState?: string; properties: { status: string }; suppressions?: { kind: string; properties?: { by?: string } }[] }[] }[] };
     const suppressed = sarif.runs[0].results.filter((x) => x.suppressions);
     assert.equal(suppressed.length, 2);
-    for (const x of suppressed) assert.deepEqual([x.suppressions?.[0].kind, x.suppressions?.[0].properties?.by], ['external', 'baseline']);
+    for (const x of suppressed) assert.deepEqual([x.suppressions?.[0].kind, x.suppressions?.[0].properties?.by, x.baselineState], ['external', 'baseline', 'unchanged']);
+    // Every other result of a scan with a baseline is SARIF's 'new'.
+    for (const x of sarif.runs[0].results.filter((r) => !r.suppressions)) assert.equal(x.baselineState, 'new');
+    const plain = JSON.parse(run([...scan, '--format', 'sarif'], dir).stdout) as { runs: { results: { baselineState?: string }[] }[] };
+    assert.ok(plain.runs[0].results.every((x) => x.baselineState === undefined), 'no baselineState without --baseline');
   });
 
   it('a missing or malformed baseline exits 2 naming the file', () => {
