@@ -2,6 +2,7 @@
 import type { Control } from '../controls/types.js';
 import { CONTROL_SET_TITLES, CONTROL_SETS, CONTROLS } from '../controls/index.js';
 import { wrap } from '../reporters/text.js';
+import { FIXABLE_CONTROLS } from '../fix/plan.js';
 
 /** The full documentation of one control, wrapped at `width` columns. */
 export function renderExplain(control: Control, width = 80): string {
@@ -30,6 +31,9 @@ export function renderExplain(control: Control, width = 80): string {
   para('What it checks', control.docs.checks);
   para('Why it matters', control.docs.why);
   para('How to fix', control.docs.fix);
+  para('Automatic fix', FIXABLE_CONTROLS.includes(control.id)
+    ? `ecsguard fix changes the failing fields (a diff of your task definition JSON, CloudFormation or Terraform; --write to apply it), and ecsguard fix --aws --apply registers a hardened revision; both list what a human must still do.`
+    : 'none: ecsguard fix lists this control\'s failures with the reason it does not change them.');
   code('Task definition / API JSON', control.docs.snippet);
   code('CloudFormation', control.docs.cloudformation);
   code('Terraform', control.docs.terraform);

@@ -90,3 +90,10 @@ test('fix usage errors exit 2', () => {
   assert.match(r.stderr, /--apply, --yes, --deregister-previous and --family are for --aws/);
   assert.equal(run(['fix', 'no-such-file.json'], dir).code, 2);
 });
+
+test('explain says whether ecsguard fix changes a control automatically', () => {
+  const fixable = run(['explain', 'ECS.21'], ROOT);
+  assert.match(fixable.stdout, /Automatic fix\n {2}ecsguard fix changes the failing fields/);
+  const manual = run(['explain', 'ECS.17'], ROOT);
+  assert.match(manual.stdout, /Automatic fix\n {2}none: ecsguard fix lists this control's failures/);
+});
