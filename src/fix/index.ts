@@ -50,6 +50,13 @@ const PATCHERS: Partial<Record<string, Patcher>> = {
   cdk: patchCdkTemplate,
 };
 
+/** How the changed file reaches the running services, by format (the "redeploy" step of every fix). */
+const REDEPLOY: Partial<Record<string, (file: string) => string>> = {
+  'cfn-yaml': (file) => `Redeploy: update the stack from ${file} (aws cloudformation deploy, or your pipeline); services that use the task definition roll to its new revision.`,
+  'cfn-json': (file) => `Redeploy: update the stack from ${file} (aws cloudformation deploy, or your pipeline); services that use the task definition roll to its new revision.`,
+  'taskdef-json': (file) => `Redeploy: after registering ${file}, point each service at the new revision (aws ecs update-service --task-definition <family> --force-new-deployment), or use ecsguard fix --aws --apply.`,
+};
+
 const NOT_PATCHED: Record<string, string> = {
   'tf-plan': 'a Terraform plan is generated: fix the configuration it was planned from (scan and fix the .tf files)',
   'config-items': 'AWS Config items record deployed resources: fix the template or code that deploys them, or use `ecsguard fix --aws`',
@@ -96,7 +103,10 @@ export async function fixPaths(paths: string[], options: FixOptions = {}): Promi
     }
     const out = patcher(file, text, targets, { region: options.region });
     collect(report, out.applied, out.refused, out.guidance);
-    if (out.text !== text) report.changes.push({ file, before: text, after: out.text });
+    if (out.text !== text) {
+      report.changes.push({ file, before: text, after: out.text });
+      if (REDEPLOY[format]) collect(report, [], [], [REDEPLOY[format]!(file)]);
+    }
   }
   if (terraform.length) {
     const out = patchTerraformFiles(terraform, { region: options.region }, (f: string) => readFileSync(f, 'utf8'));
@@ -104,6 +114,7 @@ export async function fixPaths(paths: string[], options: FixOptions = {}): Promi
     const planRefused = terraform.flatMap((t) => t.plan.refused.map((r) => ({ ...r, resource: resourceRef(t.resource) })));
     collect(report, out.applied, [...planRefused, ...out.refused], out.guidance);
     for (const [file, { before, after }] of out.files) if (before !== after) report.changes.push({ file, before, after });
+    if (out.files.size && [...out.files.values()].some((f) => f.before !== f.after)) collect(report, [], [], ['Redeploy: terraform plan, review the task definition and service changes, then terraform apply (a changed task definition is a new revision, and the services using it roll to it).']);
   }
   return report;
 }

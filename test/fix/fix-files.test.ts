@@ -133,6 +133,7 @@ test('CloudFormation YAML: the exact minimal diff, comments and quoting kept, an
     '          AssignPublicIp: ENABLED\n',
   ].join(''));
   assert.ok(!text.includes('wJalrXUtnFEMI'), 'the secret value was copied');
+  assert.ok(report.guidance.some((g) => g.startsWith('Redeploy: update the stack from')), 'the redeploy step is said');
   assert.match(text, /\n {12}TransitEncryption: ENABLED\n {8}- Name: tmp\n/);
   assert.match(text, /\n {10}User: "1000:1000"\n/, 'the user is quoted (YAML 1.1 reads 1000:1000 as a number)');
   assert.match(text, /awslogs-region: !Ref AWS::Region\n {14}awslogs-stream-prefix: ecs\n/);
