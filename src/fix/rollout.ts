@@ -39,7 +39,7 @@ import { activeControls, type EngineOptions } from '../engine/configuration.js';
 import { isUnresolved, type Resource } from '../model/index.js';
 import { AwsUsageError, checkAwsScanOptions, collectAws, resolveIdentity, type AwsIdentity, type AwsScanOptions } from '../sources/aws/index.js';
 import { describeError, failureScope, hintFor } from '../sources/aws/errors.js';
-import { arnParts } from '../sources/aws/identity.js';
+import { arnParts, identityOptions } from '../sources/aws/identity.js';
 import { shortName } from '../sources/aws/resources.js';
 import { applyOps, planFixes, type FixableControl, type FixSettings, type Refusal } from './plan.js';
 import { toRegisterInput } from './register.js';
@@ -252,18 +252,7 @@ export async function planRollout(options: RolloutOptions): Promise<RolloutPlan>
   const families = options.families ? [...new Set(options.families.map((f) => f.trim()).filter(Boolean))] : null;
   for (const f of families ?? []) if (!FAMILY_NAME.test(f)) throw new AwsUsageError(`--family '${f}' is not a task definition family name (up to 255 letters, digits, hyphens and underscores)`);
   const controls = fixableControls(options);
-  const identity = await resolveIdentity({
-    region: regions[0],
-    profile: options.profile,
-    credentials: options.credentials,
-    roleArn: options.roleArn,
-    externalId: options.externalId,
-    roleSessionName: options.roleSessionName,
-    account: options.account,
-    stsEndpoint: options.stsEndpoint ?? options.endpoint,
-    maxAttempts: Math.min(options.maxAttempts ?? 8, 5),
-    requestTimeoutMs: options.requestTimeoutMs,
-  });
+  const identity = await resolveIdentity(identityOptions(options, regions[0], options.maxAttempts ?? 8, options.requestTimeoutMs));
 
   const byRegion = new Map<string, RegionRead>(regions.map((r) => [r, { taskDefinitions: [], services: [], taskSets: [], others: [], incomplete: null }]));
   // The identity is resolved once: the scan reuses its credentials (and the apply, through CONTEXTS).
@@ -527,18 +516,7 @@ export async function applyRollout(plan: RolloutPlan, options: ApplyRolloutOptio
     requestTimeoutMs: options.requestTimeoutMs ?? context?.requestTimeoutMs,
   };
   const fresh = !context || options.credentials !== undefined || options.profile !== undefined || options.roleArn !== undefined;
-  const identity = !fresh ? context.identity : await resolveIdentity({
-    region: plan.regions[0] ?? 'us-east-1',
-    profile: options.profile,
-    credentials: options.credentials,
-    roleArn: options.roleArn,
-    externalId: options.externalId,
-    roleSessionName: options.roleSessionName,
-    account: options.account,
-    stsEndpoint: options.stsEndpoint ?? settings.endpoint,
-    maxAttempts: Math.min(settings.maxAttempts ?? 8, 5),
-    requestTimeoutMs: settings.requestTimeoutMs,
-  });
+  const identity = !fresh ? context.identity : await resolveIdentity(identityOptions({ ...options, endpoint: settings.endpoint }, plan.regions[0] ?? 'us-east-1', settings.maxAttempts ?? 8, settings.requestTimeoutMs));
   if (identity.account !== plan.account) {
     throw new AwsUsageError(`the plan was made for account ${plan.account}, but the credentials are for account ${identity.account}: nothing was changed`);
   }

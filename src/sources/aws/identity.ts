@@ -37,6 +37,38 @@ export interface IdentityOptions {
   requestTimeoutMs?: number;
 }
 
+/** The credential fields of a scan's or rollout's options, as {@link identityOptions} reads them. */
+export interface CredentialFields {
+  profile?: string;
+  credentials?: AwsCredentials;
+  roleArn?: string;
+  externalId?: string;
+  roleSessionName?: string;
+  account?: string;
+  stsEndpoint?: string;
+  /** The ECS endpoint: STS is asked there too when no stsEndpoint is given (loopback servers). */
+  endpoint?: string;
+}
+
+/**
+ * The {@link IdentityOptions} of a scan or rollout: its credential fields, the STS client's
+ * region, and at most 5 attempts per STS call (a wrong role should fail fast).
+ */
+export function identityOptions(from: CredentialFields, region: string, maxAttempts: number, requestTimeoutMs?: number): IdentityOptions {
+  return {
+    region,
+    profile: from.profile,
+    credentials: from.credentials,
+    roleArn: from.roleArn,
+    externalId: from.externalId,
+    roleSessionName: from.roleSessionName,
+    account: from.account,
+    stsEndpoint: from.stsEndpoint ?? from.endpoint,
+    maxAttempts: Math.min(maxAttempts, 5),
+    requestTimeoutMs,
+  };
+}
+
 /** The account and the credentials every ECS client of the scan shares. */
 export interface AwsIdentity {
   account: string;

@@ -22,14 +22,14 @@
 import { ECSClient, type ECSClientConfig } from '@aws-sdk/client-ecs';
 import type { InputError, Resource } from '../../model/index.js';
 import { AwsCredentialsError, AwsUsageError, credentialsErrorOf, describeError, isThrottling } from './errors.js';
-import { checkIdentityOptions, resolveIdentity, type AwsCredentials } from './identity.js';
+import { checkIdentityOptions, identityOptions, resolveIdentity, type AwsCredentials } from './identity.js';
 import { BUCKET_OF, type EcsReadAction, type ThrottleBucket } from './limits.js';
 import { Limiter, settleAll } from './pool.js';
 import { collectRegion, type RegionOutcome } from './region.js';
 import { regionFile } from './resources.js';
 
 export { AwsCredentialsError, AwsUsageError, type AwsCredentialsProblem } from './errors.js';
-export { resolveIdentity, type AwsCredentials, type AwsCredentialIdentity, type AwsIdentity } from './identity.js';
+export { identityOptions, resolveIdentity, type AwsCredentials, type AwsCredentialIdentity, type AwsIdentity } from './identity.js';
 export { ECS_READ_QUOTAS, REQUIRED_IAM_ACTIONS, type BucketQuota, type EcsReadAction, type ThrottleBucket } from './limits.js';
 
 /** Options of {@link collectAws}. Only `regions` is required. */
@@ -169,18 +169,7 @@ export async function collectAws(options: AwsScanOptions, onResource: (resource:
   const regionConcurrency = wholeNumber('regionConcurrency', options.regionConcurrency, 4, 1, 32);
   const maxAttempts = wholeNumber('maxAttempts', options.maxAttempts, 8, 1, 20);
   const requestTimeoutMs = wholeNumber('requestTimeoutMs', options.requestTimeoutMs, 30_000, 100, 600_000);
-  const identity = await resolveIdentity({
-    region: regions[0],
-    profile: options.profile,
-    credentials: options.credentials,
-    roleArn: options.roleArn,
-    externalId: options.externalId,
-    roleSessionName: options.roleSessionName,
-    account: options.account,
-    stsEndpoint: options.stsEndpoint ?? options.endpoint,
-    maxAttempts: Math.min(maxAttempts, 5),
-    requestTimeoutMs,
-  });
+  const identity = await resolveIdentity(identityOptions(options, regions[0], maxAttempts, requestTimeoutMs));
 
   const stats = { calls: 0, throttled: 0, resources: 0, regionsDone: 0 };
   let scanAbort: unknown = null;
