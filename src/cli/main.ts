@@ -36,6 +36,7 @@ import { TOOL } from '../version.js';
 import { renderControlList, renderExplain } from './explain.js';
 import type { ScanResult } from '../engine/scan.js';
 import { runFixFiles, type FixFlags } from './fix.js';
+import { checkFixSettings } from '../fix/plan.js';
 import { runFixAws } from './fix-aws.js';
 import { applyBaseline, readBaseline, writeBaseline } from '../engine/baseline.js';
 
@@ -220,12 +221,14 @@ function recordBaseline(result: ScanResult, file: string): number {
 /** `ecsguard fix`: files (diff or --write), or with --aws the live rollout. */
 async function runFix(paths: string[], flags: ScanFlags & FixFlags & Record<string, unknown>): Promise<number> {
   if (flags.write && flags.diff) throw new UsageError('give either --diff (the default) or --write, not both');
+  if (paths.includes('-')) throw new UsageError('fix edits files: standard input (-) cannot be patched; save it to a file and fix that file');
   const { inputs, options, fileConfig } = scanOptionsFrom(paths, flags);
   const settings = {
     linuxUser: flags.linuxUser ?? fileConfig.fix?.linuxUser,
     windowsUser: flags.windowsUser ?? fileConfig.fix?.windowsUser,
     logGroupPrefix: flags.logGroupPrefix ?? fileConfig.fix?.logGroupPrefix,
   };
+  checkFixSettings(settings);
   const fixOptions = { ...options, controls: options.controls ?? ['security-hub'] };
   if (flags.aws) {
     if (paths.length) throw new UsageError('--aws fixes an account, not files: give either paths or --aws');
@@ -233,6 +236,7 @@ async function runFix(paths: string[], flags: ScanFlags & FixFlags & Record<stri
     return runFixAws({ ...flags, ...settings, controls: fixOptions.controls.join(','), skipControls: flags.skipControls } as Parameters<typeof runFixAws>[0]);
   }
   if (flags.apply || flags.yes || flags.deregisterPrevious || flags.family) throw new UsageError('--apply, --yes, --deregister-previous and --family are for --aws; for files use --write');
+
   const toFile = flags.output !== undefined && flags.output !== '-';
   const region = flags.region?.[0];
   // writeReport is synchronous: the fix runs first, its output is kept, then written.
@@ -389,7 +393,8 @@ function addSourceOptions(cmd: Command): Command {
     .option('--role-arn <arn>', 'with --aws: assume this IAM role (STS AssumeRole)')
     .option('--external-id <id>', 'with --aws: the external ID the role requires')
     .option('--endpoint-url <url>', 'with --aws: an ECS-compatible endpoint')
-    .option('--aws-profile <name>', 'with --aws: the AWS profile to use (as AWS_PROFILE)')
+    .option('--profile <name>', 'the AWS profile to use (as AWS_PROFILE) with --aws, --publish and fix --aws')
+    .option('--aws-profile <name>', 'the same as --profile (kept for scripts written for earlier versions)')
     .option('--account <id>', 'the account templates deploy to (AWS::AccountId)')
     .option('--var <name=value>', 'a Terraform variable value (repeatable), as terraform plan -var', (v: string, prev: string[] = []) => [...prev, v])
     .option('--var-file <file>', 'a Terraform variable file (repeatable), as terraform plan -var-file', (v: string, prev: string[] = []) => [...prev, v])
@@ -412,7 +417,6 @@ function buildProgram(setExit: (code: number) => void): Command {
     .addOption(new Option('-f, --format <format>', 'output format: text, json, sarif, asff, ocsf, junit, html or markdown (default: text, or the configuration file\'s format)'))
     .option('-o, --output <file>', 'write the report to FILE instead of standard output')
     .option('--publish <target>', "also send the findings to 'securityhub' (BatchImportFindings; AWS credentials from the usual chain)")
-    .option('--profile <name>', 'AWS profile for --publish')
     .option('--archive-missing', 'with --publish: archive findings of an earlier scan of the same paths that this scan no longer produces')
     .option('--controls <ids>', 'run exactly these controls, comma-separated: IDs (ECS.20,ECSG.1; names retired ones too, ECS.1) or the sets security-hub, extra (ecsguard hardening checks) and all')
     .option('--skip-controls <ids>', 'do not run these controls, comma-separated (IDs or security-hub, extra)')

@@ -14,7 +14,8 @@
 import type { ContainerDefinition, TaskDefinition } from '@aws-sdk/client-ecs';
 import { isUnresolved, type Evaluation, type Resource } from '../model/index.js';
 import type { Control, ControlParams } from '../controls/types.js';
-import { operatingSystemOf } from '../model/task-definition.js';
+import { hasUser, isLinuxRoot, isWindowsAdmin, operatingSystemOf } from '../model/task-definition.js';
+import { ConfigError } from '../engine/configuration.js';
 
 /** One edit of the ECS API properties. `path` is an ECS API path of the resource as read. */
 export type FixOp =
@@ -76,6 +77,24 @@ export interface FixSettings {
   windowsUser?: string;
   /** The prefix of the awslogs group for ECS.9, followed by the family; default `/ecs/`. */
   logGroupPrefix?: string;
+}
+
+/**
+ * Checks fix settings: a user the controls would fail (root, UID 0, empty; ContainerAdministrator)
+ * is not a fix, and a log group prefix must be a CloudWatch Logs name prefix.
+ * Throws ConfigError naming the setting.
+ */
+export function checkFixSettings(settings: FixSettings): void {
+  const { linuxUser, windowsUser, logGroupPrefix } = settings;
+  if (linuxUser !== undefined && (!hasUser(linuxUser) || isLinuxRoot(linuxUser))) {
+    throw new ConfigError(`linuxUser '${linuxUser}' is ${hasUser(linuxUser) ? 'root' : 'empty'}, which ECS.20 fails: give a non-root user or UID, such as 1000:1000`);
+  }
+  if (windowsUser !== undefined && (!hasUser(windowsUser) || isWindowsAdmin(windowsUser))) {
+    throw new ConfigError(`windowsUser '${windowsUser}' is ${hasUser(windowsUser) ? 'the administrator account' : 'empty'}, which ECS.21 fails: give a non-administrator account, such as ContainerUser`);
+  }
+  if (logGroupPrefix !== undefined && !/^[.\-_/#A-Za-z0-9]*$/.test(logGroupPrefix)) {
+    throw new ConfigError(`logGroupPrefix '${logGroupPrefix}' has characters a CloudWatch Logs group name cannot have (letters, digits, _ - / . # only)`);
+  }
 }
 
 /** Defaults of {@link FixSettings}. */
@@ -291,10 +310,12 @@ export const FIXABLE_CONTROLS: readonly string[] = Object.keys(FIXERS).filter((i
 /**
  * Plans the fixes of `resource`: runs each control, and for every one that is FAILED either plans
  * its fix or says why it is not changed. Controls that pass or are NOT_AVAILABLE are left alone
- * (an unknown value is never overwritten). Resources with undecidable conditions (`variants`)
+ * (an unknown value is never overwritten). Throws ConfigError for settings {@link checkFixSettings}
+ * rejects. Resources with undecidable conditions (`variants`)
  * are planned on their first reading; the source patchers refuse paths under an intrinsic.
  */
 export function planFixes(resource: Resource, controls: readonly FixableControl[], settings: FixSettings = {}): FixPlan {
+  checkFixSettings(settings);
   const s: Required<FixSettings> = { ...FIX_DEFAULTS, ...Object.fromEntries(Object.entries(settings).filter(([, v]) => v !== undefined)) };
   const plan: FixPlan = { fixes: [], refused: [] };
   for (const { control, params } of controls) {
@@ -303,7 +324,7 @@ export function planFixes(resource: Resource, controls: readonly FixableControl[
     if (failed.length === 0) continue;
     const fixer = FIXERS[control.id];
     if (!fixer) {
-      plan.refused.push({ control: control.id, path: failed[0].path, reason: `no automatic fix for ${control.id}: ${control.docs.fix}` });
+      plan.refused.push({ control: control.id, path: failed[0].path, reason: `no automatic fix for ${control.id}: ${firstSentence(control.docs.fix)} (ecsguard explain ${control.id})` });
       continue;
     }
     const out = fixer(resource, failed, s);
@@ -390,4 +411,10 @@ export function materialise(value: FixValue, region?: string): unknown {
   if (Array.isArray(value)) return value.map((v) => materialise(v, region));
   if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, materialise(v, region)]));
   return value;
+}
+
+/** The first sentence of a paragraph (up to the first full stop followed by a space). */
+function firstSentence(text: string): string {
+  const m = /^(.+?[.!?])(\s|$)/s.exec(text);
+  return (m ? m[1] : text).replace(/\s+/g, ' ');
 }

@@ -1031,7 +1031,13 @@ function patchModuleTarget(s: Session, t: PatchTarget, addr: Address, spec: Spec
         }
         if (!p.hcl.length) throw new Refuse('nothing to change was found in the module block');
         s.commit(p);
-        s.applied.push(appliedOf(fix, r, p));
+        // Only the calling module block changed: say so, with the effect inside the module, and name that file.
+        s.applied.push({
+          ...fix,
+          changes: p.changes.map((c, i) => (i === 0 ? `${c}, so that in the module: ${fix.changes.join('; ')}` : c)),
+          todo: [...fix.todo, ...p.todo.filter((x) => !fix.todo.includes(x))],
+          resource: { ...resourceRef(r), file: call.file.path },
+        });
         continue;
       } catch (e) {
         if (!(e instanceof Refuse)) throw e;

@@ -25,7 +25,8 @@ export function writeJson(result: ScanResult, write: (chunk: string) => void): v
     }
     write(buf + `  ]${last ? '' : ','}\n`);
   };
-  list('findings', result.findings);
+  // The contract gives `suppressed` as { reason, by, expires }: expires is null when the suppression has none.
+  list('findings', result.findings.map((f) => (f.suppressed ? { ...f, suppressed: { reason: f.suppressed.reason, by: f.suppressed.by, expires: f.suppressed.expires ?? null } } : f)));
   list('errors', result.errors);
   list('skipped', result.skipped);
   // Only when a baseline was applied (`scan --baseline FILE`): { file, matched, fixed: [entries] }.

@@ -85,7 +85,7 @@ export function renderText(raw: ScanResult, options: TextOptions = {}): string {
           for (const l of atLines(v.location, v.path, width - indent.length - 2)) lines.push(indent + '  ' + c.dim(l));
         }
         for (const n of f.notes) for (const [i, l] of wrap(`note: ${n}`, width - indent.length).entries()) lines.push(indent + (i ? '  ' : '') + c.dim(l));
-        if (f.suppressed) lines.push(indent + c.dim(`suppressed by ${f.suppressed.by}: ${f.suppressed.reason}`));
+        if (f.suppressed) lines.push(indent + c.dim(`suppressed by ${f.suppressed.by}: ${f.suppressed.reason}${f.suppressed.expires ? ` (until ${f.suppressed.expires})` : ''}`));
       }
       const passed = part.filter((f) => f.status === 'PASSED').map((f) => f.control);
       if (passed.length && !options.quiet) {

@@ -97,3 +97,16 @@ test('explain says whether ecsguard fix changes a control automatically', () => 
   const manual = run(['explain', 'ECS.17'], ROOT);
   assert.match(manual.stdout, /Automatic fix\n {2}none: ecsguard fix lists this control's failures/);
 });
+
+test('a fix user the controls would fail is a usage error, and standard input is refused', () => {
+  const dir = workspace('no-runtime-platform.json');
+  for (const args of [['--linux-user', 'root'], ['--linux-user', '0:0'], ['--linux-user', ''], ['--windows-user', 'ContainerAdministrator']]) {
+    const r = run(['fix', '.', ...args], dir);
+    assert.equal(r.code, 2, `${args.join(' ')}: ${r.stdout}`);
+    assert.match(r.stderr, /ecsguard: (linux|windows)User '.*' is (root|empty|the administrator account), which ECS\.2[01] fails/);
+    assert.equal(r.stdout, '', 'nothing is printed as fixed');
+  }
+  const r = run(['fix', '-'], dir);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /standard input \(-\) cannot be patched/);
+});

@@ -178,7 +178,7 @@ export function credentialsErrorOf(e: unknown, how: string, roleArn?: string): A
   }
   if (UNREACHABLE.has(code) || code === 'TimeoutError' || code === 'ECONNRESET' || code === 'ETIMEDOUT') {
     return new AwsCredentialsError(
-      `could not reach AWS STS to check the credentials from ${how}: ${what}. Check the network or proxy settings (or --endpoint)`,
+      `could not reach AWS STS to check the credentials from ${how}: ${what}. Check the network or proxy settings (or --endpoint-url)`,
       'unreachable', code);
   }
   return new AwsCredentialsError(`could not check the AWS credentials from ${how} with STS GetCallerIdentity: ${what}`, 'invalid', code);
