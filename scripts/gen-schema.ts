@@ -121,13 +121,16 @@ export function generateSchema(): Schema {
           required: ['control', 'resources', 'reason'],
           additionalProperties: false,
           properties: {
-            control: { description: 'A control ID, or * for every control.', type: 'string', enum: ['*', ...ids] },
+            control: { description: 'A control ID (upper or lower case), or * for every control.', type: 'string', enum: ['*', ...ids, ...ids.map((id) => id.toLowerCase())] },
             resources: {
-              description: "Glob patterns (picomatch) matched against the resource's id, name, file, family, ARN or account: one pattern, or a list.",
+              description:
+                "Glob patterns (picomatch) matched against the resource's id, name, file (as given, relative to the current directory or to this file's folder), family, ARN or account: one pattern, or a list. " +
+                'Brackets also match literally (module.app[*].aws_ecs_service.this), backslashes also as /; a pattern cannot start with !.',
               type: ['array', 'string'],
-              items: { type: 'string', minLength: 1 },
+              items: { type: 'string', minLength: 1, pattern: '\\S' },
               minItems: 1,
               minLength: 1,
+              pattern: '\\S',
               examples: ['legacy-*', ['arn:aws:ecs:*:111122223333:task-definition/batch-*', 'infra/legacy/**']],
             },
             reason: { description: 'Why the finding is accepted (required, not empty).', type: 'string', pattern: '\\S' },

@@ -12,13 +12,19 @@
  * - the control ID: a baseline accepts one control's verdict, not the resource as a whole;
  * - the resource type: a service and a task definition may share a logical ID or name;
  * - the resource key, which identifies the resource without saying where in its file it is:
- *   - an ARN id (live AWS, describe output, AWS Config): the ARN alone, which already names the
- *     partition, region and account, so the same resource read from a file or live matches;
+ *   - an ARN (the id of a live or AWS Config resource, or the resource's own ARN field in
+ *     describe output): the ARN alone, which already names the partition, region and account,
+ *     so the same resource read from a file or live matches;
  *   - a Terraform configuration resource: its root module folder (`resource.root`, relative to the
  *     baseline's folder) and address; not the `.tf` file, so moving a block to another file of the
  *     module keeps it, while two roots calling one module stay apart;
  *   - any other file resource: the file (relative to the baseline's folder, with `/`) and the id
- *     (logical ID, `family:revision`, plan address), as two files may hold the same logical ID;
+ *     (logical ID, family, plan address), as two files may hold the same logical ID;
+ *   - a task definition's revision is left out (`task-definition/payments:41` and `payments:41`
+ *     key as `payments`): a new revision of the family failing the same way is the same finding;
+ *   - paths are worked out from the names as given, and from the real paths when those leave the
+ *     baseline's folder, so the current directory and symbolic links on the way do not matter
+ *     (see pathFrom in src/engine/suppressions.ts);
  * - the `messageId`: the kind of failure (running as root and running as ContainerAdministrator
  *   are different findings, and fixing one to get the other is news).
  *
@@ -28,14 +34,18 @@
  * identifies it; a revision bump changes the name). The price: a baseline entry covers the
  * (resource, control) pair, so a second container failing the same control in the same resource
  * with the same kind of failure is not news; one failing a control the resource passed is.
+ *
+ * Baselines recorded before revisions and ARN fields were left out of the key still match: a
+ * finding is also looked up by the fingerprint of the first recipe ({@link legacyFingerprint}).
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import type { Finding, ResourceType } from '../model/index.js';
+import { decodeText } from '../sources/text.js';
 import { ConfigError } from './configuration.js';
 import type { ScanResult } from './scan.js';
-import { todayUtc } from './suppressions.js';
+import { pathFrom, todayUtc } from './suppressions.js';
 
 /** One recorded finding of a baseline file. */
 export interface BaselineEntry {
@@ -67,24 +77,63 @@ export interface BaselineOptions {
 
 const FORMAT_TAG = 'ecsguard-fingerprint-1';
 
-/** `file` (relative to `cwd`, or absolute) relative to `baseDir`, with forward slashes; names such as `<stdin>` unchanged. */
-function relativeTo(file: string, baseDir: string, cwd: string): string {
+/** `file` relative to `baseDir` as the first recipe had it: from the names as written only. */
+function lexicalRelativeTo(file: string, baseDir: string, cwd: string): string {
   if (file.startsWith('<')) return file;
   const abs = isAbsolute(file) ? file : resolve(cwd, file);
   return (relative(baseDir, abs) || '.').replace(/\\/g, '/');
 }
 
+/** The segment of an ECS ARN that names each resource type (`arn:aws:ecs:REGION:ACCOUNT:task-definition/...`). */
+const ARN_KIND: Partial<Record<ResourceType, string>> = {
+  'AWS::ECS::TaskDefinition': 'task-definition',
+  'AWS::ECS::Service': 'service',
+  'AWS::ECS::Cluster': 'cluster',
+  'AWS::ECS::TaskSet': 'task-set',
+  'AWS::ECS::CapacityProvider': 'capacity-provider',
+};
+
+/** The resource's own ARN: its id, else `resource.arn` when that names a resource of its type (a service's `clusterArn` does not). */
+function ownArn(f: Finding): string | undefined {
+  if (f.resource.id.startsWith('arn:')) return f.resource.id;
+  const arn = f.resource.arn;
+  const kind = ARN_KIND[f.resource.type];
+  if (!arn || !kind) return undefined;
+  return arn.split(':')[5]?.startsWith(`${kind}/`) ? arn : undefined;
+}
+
+/** A task definition's id or ARN without its revision: `payments:41` → `payments`, `...:task-definition/payments:41` → `...:task-definition/payments`. */
+function withoutRevision(f: Finding, id: string): string {
+  if (f.resource.type !== 'AWS::ECS::TaskDefinition') return id;
+  const arn = /^(arn:[^:]+:ecs:[^:]*:[^:]*:task-definition\/[^:/]+):\d+$/.exec(id);
+  if (arn) return arn[1];
+  const family = /^([A-Za-z0-9_-]{1,255}):\d+$/.exec(id);
+  return family ? family[1] : id;
+}
+
 /**
  * The location-independent key of a finding's resource (see the module comment): `arn <ARN>`,
  * `root <folder> <address>` for Terraform configurations, else `file <file> <id>` (or `id <id>`
- * when the finding has no location). Paths are relative to `baseDir`.
+ * when the finding has no location); task definitions without their revision. Paths are relative
+ * to `baseDir` (see pathFrom in src/engine/suppressions.ts).
  */
 export function resourceKey(f: Finding, baseDir: string = process.cwd(), cwd: string = process.cwd()): string {
+  return keyWith(f, (file) => pathFrom(baseDir, file, cwd));
+}
+
+function keyWith(f: Finding, rel: (file: string) => string): string {
+  const arn = ownArn(f);
+  if (arn) return `arn ${withoutRevision(f, arn)}`;
   const id = f.resource.id;
-  if (id.startsWith('arn:')) return `arn ${id}`;
-  if (f.resource.root !== undefined) return `root ${relativeTo(f.resource.root, baseDir, cwd)} ${id}`;
-  if (f.location) return `file ${relativeTo(f.location.file, baseDir, cwd)} ${id}`;
-  return `id ${id}`;
+  if (f.resource.root !== undefined) return `root ${rel(f.resource.root)} ${id}`;
+  if (f.location) return `file ${rel(f.location.file)} ${withoutRevision(f, id)}`;
+  return `id ${withoutRevision(f, id)}`;
+}
+
+/** SHA-256 (hex) of the format tag, control, resource type, resource key and messageId. */
+function digest(f: Finding, key: string): string {
+  const parts = [FORMAT_TAG, f.control.toUpperCase(), f.resource.type, key, f.messageId];
+  return createHash('sha256').update(JSON.stringify(parts)).digest('hex');
 }
 
 /**
@@ -93,8 +142,33 @@ export function resourceKey(f: Finding, baseDir: string = process.cwd(), cwd: st
  * is left out). `baseDir` is the folder file paths are made relative to: the baseline file's.
  */
 export function fingerprint(f: Finding, baseDir: string = process.cwd(), cwd: string = process.cwd()): string {
-  const parts = [FORMAT_TAG, f.control.toUpperCase(), f.resource.type, resourceKey(f, baseDir, cwd), f.messageId];
-  return createHash('sha256').update(JSON.stringify(parts)).digest('hex');
+  return digest(f, resourceKey(f, baseDir, cwd));
+}
+
+/**
+ * The fingerprint of the first recipe, which kept the revision (`payments:41`), used a describe
+ * output's file rather than its ARN, and paths as written: what baselines recorded by earlier
+ * versions hold. Only looked up, never written.
+ */
+export function legacyFingerprint(f: Finding, baseDir: string = process.cwd(), cwd: string = process.cwd()): string {
+  const id = f.resource.id;
+  let key: string;
+  if (id.startsWith('arn:')) key = `arn ${id}`;
+  else if (f.resource.root !== undefined) key = `root ${lexicalRelativeTo(f.resource.root, baseDir, cwd)} ${id}`;
+  else if (f.location) key = `file ${lexicalRelativeTo(f.location.file, baseDir, cwd)} ${id}`;
+  else key = `id ${id}`;
+  return digest(f, key);
+}
+
+/** A {@link fingerprint} function for one baseline folder, remembering the paths it worked out (real paths cost a system call). */
+function fingerprinter(baseDir: string, cwd: string): { print: (f: Finding) => string; rel: (file: string) => string } {
+  const cache = new Map<string, string>();
+  const rel = (file: string): string => {
+    let r = cache.get(file);
+    if (r === undefined) cache.set(file, (r = pathFrom(baseDir, file, cwd)));
+    return r;
+  };
+  return { print: (f) => digest(f, keyWith(f, rel)), rel };
 }
 
 /**
@@ -104,17 +178,18 @@ export function fingerprint(f: Finding, baseDir: string = process.cwd(), cwd: st
  */
 export function baselineOf(result: Pick<ScanResult, 'findings'>, baseDir: string, options: BaselineOptions = {}): BaselineFile {
   const cwd = options.cwd ?? process.cwd();
+  const { print: printOf, rel } = fingerprinter(baseDir, cwd);
   const byPrint = new Map<string, BaselineEntry>();
   for (const f of result.findings) {
     if (f.status !== 'FAILED') continue;
     if (f.suppressed && f.suppressed.by !== 'baseline') continue;
-    const print = fingerprint(f, baseDir, cwd);
+    const print = printOf(f);
     if (byPrint.has(print)) continue;
     byPrint.set(print, {
       fingerprint: print,
       control: f.control,
       resource: { type: f.resource.type, id: f.resource.id, name: f.resource.name },
-      file: f.location ? relativeTo(f.location.file, baseDir, cwd) : null,
+      file: f.location ? rel(f.location.file) : null,
       messageId: f.messageId,
     });
   }
@@ -146,22 +221,25 @@ export function writeBaseline(result: Pick<ScanResult, 'findings'>, file: string
  */
 export function readBaseline(file: string, options: Pick<BaselineOptions, 'cwd'> = {}): BaselineFile {
   const path = resolve(options.cwd ?? process.cwd(), file);
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = readFileSync(path, 'utf8');
+    bytes = readFileSync(path);
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
-    throw new ConfigError(`${file}: cannot read the baseline: ${err.code === 'ENOENT' ? 'no such file (record one with scan --write-baseline FILE)' : err.message}`);
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (e) {
-    throw new ConfigError(`${file}: not an ecsguard baseline: invalid JSON (${(e as Error).message})`);
+    throw new ConfigError(`${file}: cannot read the baseline: ${err.code === 'ENOENT' ? 'no such file (record one with scan --write-baseline FILE)' : err.code === 'EISDIR' ? 'a folder, not a baseline file' : err.message}`);
   }
   const bad = (why: string): never => {
     throw new ConfigError(`${file}: not an ecsguard baseline: ${why}`);
   };
+  // A byte order mark (an editor on Windows) is dropped; UTF-16 (PowerShell's redirection) and other encodings are named.
+  const decoded = decodeText(bytes);
+  if (!decoded.ok) return bad(`${decoded.message}${decoded.message.startsWith('file is empty') || decoded.message.startsWith('file holds only') ? ' (record one with scan --write-baseline FILE)' : ''}`);
+  let value: unknown;
+  try {
+    value = JSON.parse(decoded.text);
+  } catch (e) {
+    return bad(`invalid JSON (${(e as Error).message})`);
+  }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return bad('expected a JSON object with version, tool and findings');
   const v = value as Record<string, unknown>;
   if (v.tool !== 'ecsguard') bad("'tool' must be \"ecsguard\"");
@@ -169,7 +247,7 @@ export function readBaseline(file: string, options: Pick<BaselineOptions, 'cwd'>
   if (v.version !== 1) bad("'version' must be 1");
   if (v.created !== undefined && typeof v.created !== 'string') bad("'created' must be a date string");
   if (!Array.isArray(v.findings)) bad("'findings' must be a list");
-  const findings = (v.findings as unknown[]).map((e, i): BaselineEntry => {
+  const all = (v.findings as unknown[]).map((e, i): BaselineEntry => {
     if (typeof e !== 'object' || e === null || Array.isArray(e)) return bad(`findings[${i}] must be an object`);
     const entry = e as Record<string, unknown>;
     if (typeof entry.fingerprint !== 'string' || !/^[0-9a-f]{64}$/.test(entry.fingerprint)) bad(`findings[${i}].fingerprint must be 64 lower-case hex digits`);
@@ -183,33 +261,43 @@ export function readBaseline(file: string, options: Pick<BaselineOptions, 'cwd'>
       messageId: typeof entry.messageId === 'string' ? entry.messageId : '',
     };
   });
+  // One entry per fingerprint (a hand-merged file may repeat one): the first is kept.
+  const seen = new Set<string>();
+  const findings = all.filter((e) => !seen.has(e.fingerprint) && seen.add(e.fingerprint));
   return { version: 1, tool: 'ecsguard', created: typeof v.created === 'string' ? v.created : '', findings };
 }
 
 /**
  * Applies the baseline in `file` to `result`, in place: each FAILED, WARNING or NOT_AVAILABLE
- * finding not already suppressed whose fingerprint is recorded gets
+ * finding not already suppressed whose fingerprint (or {@link legacyFingerprint}) is recorded gets
  * `suppressed = { by: 'baseline', reason: 'in baseline FILE (recorded DATE)' }`; `summary.suppressed`
  * is recounted; `result.baseline` says how many entries match a current FAILED finding and lists
- * those that match none (`fixed`, in the file's order). Returns `result.baseline`.
+ * those that match none (`fixed`, in the file's order). A finding an inline or configuration
+ * suppression already covers keeps that suppression (they are applied first), and its entry
+ * still counts as matched, not fixed. Returns `result.baseline`.
  * Throws ConfigError (see {@link readBaseline}) when the file is missing or malformed.
  */
 export function applyBaseline(result: ScanResult, file: string, options: Pick<BaselineOptions, 'cwd'> = {}): NonNullable<ScanResult['baseline']> {
   const cwd = options.cwd ?? process.cwd();
   const baseline = readBaseline(file, { cwd });
   const baseDir = dirname(resolve(cwd, file));
+  const { print: printOf } = fingerprinter(baseDir, cwd);
   const known = new Set(baseline.findings.map((e) => e.fingerprint));
-  const reason = `in baseline ${file}${baseline.created ? ` (recorded ${baseline.created.slice(0, 10)})` : ''}`;
+  const created = /^\d{4}-\d{2}-\d{2}/.test(baseline.created) ? baseline.created.slice(0, 10) : '';
+  const reason = `in baseline ${file}${created ? ` (recorded ${created})` : ''}`;
   const seen = new Set<string>();
   for (const f of result.findings) {
     if (f.status === 'PASSED') continue;
-    const print = fingerprint(f, baseDir, cwd);
-    if (!known.has(print)) continue;
+    let print = printOf(f);
+    if (!known.has(print)) {
+      print = legacyFingerprint(f, baseDir, cwd);
+      if (!known.has(print)) continue;
+    }
     if (f.status === 'FAILED') seen.add(print);
     f.suppressed ??= { reason, by: 'baseline' };
   }
   result.summary.suppressed = result.findings.filter((f) => f.suppressed).length;
   const fixed = baseline.findings.filter((e) => !seen.has(e.fingerprint));
-  result.baseline = { file, matched: known.size - new Set(fixed.map((e) => e.fingerprint)).size, fixed };
+  result.baseline = { file, matched: known.size - fixed.length, fixed };
   return result.baseline;
 }

@@ -21,10 +21,12 @@
 import { readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import AjvModule, { type ErrorObject, type ValidateFunction } from 'ajv';
-import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Alias, type Document, type Node } from 'yaml';
 import type { ConfigSuppression } from '../model/index.js';
 import { CONTROLS, controlById } from '../controls/index.js';
-import { ConfigError, GROUP_NAMES, resolveParams, type EngineOptions } from './configuration.js';
+import { decodeText } from '../sources/text.js';
+import { activeControls, ConfigError, GROUP_NAMES, resolveParams, type EngineOptions } from './configuration.js';
+import { matchesEverything, patternProblem, type FileSuppression } from './suppressions.js';
 
 /** The settings of `ecsguard fix`, from the configuration file's `fix:` key (its defaults are the fix command's). */
 export interface FixConfig {
@@ -42,11 +44,30 @@ export interface FileConfig extends EngineOptions {
   failOn?: string;
   /** `format`: the report format of `scan` when `--format` is not given (text, json, sarif ...). */
   format?: string;
-  /** `suppressions`, with `resources` always a list and `source` set to `FILE:LINE`. */
+  /**
+   * `suppressions`, with `control` in its canonical spelling, `resources` always a list, `source`
+   * set to `FILE:LINE` and `baseDir` to the file's folder (file patterns are also matched
+   * relative to it; see {@link FileSuppression}).
+   */
   suppressions?: ConfigSuppression[];
   /** `fix`: the settings of `ecsguard fix`. */
   fix?: FixConfig;
+  /**
+   * What is allowed but probably not meant, one per entry (absent when there is nothing): a
+   * suppression pattern that matches every resource, a suppression of a control this file does
+   * not run. The CLI prints them on standard error (`ecsguard: warning: FILE:LINE:COLUMN: ...`).
+   */
+  warnings?: ConfigProblem[];
 }
+
+/** Configuration files larger than this are refused before they are parsed: far above any real one. */
+export const CONFIG_MAX_BYTES = 2 * 1024 * 1024;
+
+/**
+ * How many values YAML aliases (`*name`) may expand to: enough for a reason shared by thousands
+ * of entries, far below what an alias bomb (an alias of an alias of ...) asks for.
+ */
+const MAX_ALIAS_COUNT = 10_000;
 
 /** The file names looked for, in this order, in each folder. */
 export const CONFIG_FILE_NAMES = ['.ecsguard.yml', '.ecsguard.yaml'] as const;
@@ -147,25 +168,80 @@ function schemaValidator(): ValidateFunction {
  * {@link ConfigFileError} (a ConfigError) naming the file, line and column of every problem.
  */
 export function loadConfigFile(file: string): FileConfig {
-  let text: string;
+  const fail = (line: number | null, column: number | null, message: string): never => {
+    throw new ConfigFileError([{ file, line, column, message }]);
+  };
+  let bytes: Buffer;
   try {
-    text = readFileSync(file, 'utf8');
+    const size = statSync(file).size;
+    if (size > CONFIG_MAX_BYTES) fail(null, null, `the file is ${(size / (1024 * 1024)).toFixed(1)} MiB, over the ${CONFIG_MAX_BYTES / (1024 * 1024)} MiB limit for a configuration file; is it the right file?`);
+    bytes = readFileSync(file);
   } catch (e) {
+    if (e instanceof ConfigFileError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'a folder, not a configuration file' : `cannot read the configuration file: ${(e as Error).message}`;
-    throw new ConfigFileError([{ file, line: null, column: null, message: why }]);
+    return fail(null, null, why);
   }
+  // UTF-8 only (a byte order mark is dropped): UTF-16, other encodings and NUL bytes are named
+  // at their line rather than read as replacement characters.
+  const decoded = decodeText(bytes);
+  if (!decoded.ok && decoded.message !== 'file is empty' && decoded.message !== 'file holds only whitespace') fail(decoded.line, decoded.column, decoded.message);
+  const text = decoded.ok ? decoded.text : '';
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { prettyErrors: false, lineCounter });
-  if (doc.errors.length) {
-    const err = doc.errors[0];
+  // Merge keys (`<<: *base`) as most YAML tools read them; no warnings printed by the YAML library.
+  const doc = parseDocument(text, { prettyErrors: false, lineCounter, merge: true, logLevel: 'error' });
+  const yamlProblem = (err: { code: string; message: string; pos: [number, number] }): ConfigProblem => {
     const pos = lineCounter.linePos(err.pos[0]);
-    throw new ConfigFileError([{ file, line: pos.line, column: pos.col, message: `invalid YAML: ${err.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}` }]);
+    const first = err.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+    const tag = /^Unresolved tag: (\S+)/.exec(first);
+    const message =
+      err.code === 'MULTIPLE_DOCS' ? 'invalid YAML: a configuration file is one YAML document; this one has another after a --- line'
+      : tag ? `unknown YAML tag '${tag[1]}': the configuration file takes plain values (strings, numbers, true or false, lists and mappings)`
+      : `invalid YAML: ${first}`;
+    return { file, line: pos.line, column: pos.col, message };
+  };
+  if (doc.errors.length) throw new ConfigFileError([yamlProblem(doc.errors[0])]);
+  if (doc.warnings.length) throw new ConfigFileError(sortProblems(doc.warnings.map(yamlProblem)));
+  // YAML 1.1 (`%YAML 1.1`, `!!timestamp`) reads 2026-12-31 as a date and `!!binary` as bytes:
+  // keep such values as written, so `expires` gets the day as text and anything else a clear message.
+  visit(doc, {
+    Scalar(_key, node) {
+      if (node.value instanceof Date || node.value instanceof Uint8Array) node.value = node.source ?? String(node.value);
+    },
+  });
+  let raw: unknown;
+  try {
+    raw = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) ?? {};
+  } catch (e) {
+    if (!(e instanceof ReferenceError)) throw e;
+    let first: Alias | undefined;
+    visit(doc, {
+      Alias(_key, node) {
+        first = node;
+        return visit.BREAK;
+      },
+    });
+    const pos = lineCounter.linePos(first?.range?.[0] ?? 0);
+    return fail(pos.line, pos.col, `YAML aliases (*name) expand to more than ${MAX_ALIAS_COUNT} values; a configuration file never needs that many (an alias of an alias of ... is an alias bomb)`);
   }
-  const raw: unknown = doc.toJS() ?? {};
   const where = new Locator(file, doc, lineCounter);
   const validate = schemaValidator();
+  // Spellings the documentation allows in any case are checked in one: `fail-on: High` (kept as
+  // written; parseFailOn reads any case), a suppression's `control: ecs.5` (its canonical ID).
+  const failOnWritten = isObject(raw) ? raw['fail-on'] : undefined;
+  if (isObject(raw)) {
+    if (typeof failOnWritten === 'string' && (FAIL_ON as readonly string[]).includes(failOnWritten.trim().toLowerCase())) raw['fail-on'] = failOnWritten.trim().toLowerCase();
+    if (Array.isArray(raw.suppressions)) {
+      for (const s of raw.suppressions) {
+        if (!isObject(s) || typeof s.control !== 'string') continue;
+        const c = s.control.trim();
+        const canonical = c === '*' ? '*' : controlById(c)?.id;
+        if (canonical) s.control = canonical;
+      }
+    }
+  }
   if (!validate(raw)) throw new ConfigFileError(sortProblems(schemaProblems(validate.errors ?? [], raw, where)));
+  if (isObject(raw) && failOnWritten !== undefined) raw['fail-on'] = failOnWritten;
   const obj = raw as Record<string, unknown>;
   const problems: ConfigProblem[] = [];
   const out: FileConfig = {};
@@ -213,16 +289,36 @@ export function loadConfigFile(file: string): FileConfig {
   if (obj.format !== undefined) out.format = obj.format as string;
   if (obj['all-revisions'] !== undefined) out.allRevisions = obj['all-revisions'] as boolean;
 
+  const warnings: ConfigProblem[] = [];
   if (obj.suppressions !== undefined) {
+    const baseDir = dirname(resolve(file));
     out.suppressions = (obj.suppressions as Array<{ control: string; resources: string | string[]; reason: string; expires?: string }>).map((s, i) => {
       if (s.expires !== undefined && !isCalendarDate(s.expires)) {
         problems.push(where.at(['suppressions', i, 'expires'], `suppressions[${i}].expires: '${s.expires}' is not a calendar date (YYYY-MM-DD)`));
       }
-      const entry: ConfigSuppression = {
+      const patterns = typeof s.resources === 'string' ? [s.resources] : s.resources;
+      patterns.forEach((pattern, j) => {
+        const at: (string | number)[] = typeof s.resources === 'string' ? ['suppressions', i, 'resources'] : ['suppressions', i, 'resources', j];
+        const path = keyPath(at);
+        const bad = pattern.trim() === '' ? null : patternProblem(pattern);
+        if (bad) problems.push(where.at(at, `${path}: ${bad}`));
+        else if (matchesEverything(pattern)) {
+          warnings.push(
+            where.at(
+              at,
+              s.control === '*'
+                ? `${path}: '${pattern}' matches every resource, and control '*' is every control: every finding of every resource is suppressed, so nothing can fail the run; to report without failing, use fail-on: none`
+                : `${path}: '${pattern}' matches every resource: every ${s.control} finding is suppressed; to stop running ${s.control}, use skip-controls`,
+            ),
+          );
+        }
+      });
+      const entry: FileSuppression = {
         control: s.control,
-        resources: typeof s.resources === 'string' ? [s.resources] : s.resources,
+        resources: patterns,
         reason: s.reason.trim(),
         source: `${file}:${where.at(['suppressions', i], '').line}`,
+        baseDir,
       };
       if (s.expires !== undefined) entry.expires = s.expires;
       return entry;
@@ -241,6 +337,32 @@ export function loadConfigFile(file: string): FileConfig {
   }
 
   if (problems.length) throw new ConfigFileError(sortProblems(problems));
+  warnings.push(...notRun(out, where));
+  if (warnings.length) out.warnings = sortProblems(warnings);
+  return out;
+}
+
+/** The values of `fail-on`, in lower case. */
+const FAIL_ON = ['low', 'medium', 'high', 'critical', 'none'] as const;
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Warnings for suppressions of controls the file's own `controls` / `skip-controls` (or the defaults) leave out. */
+function notRun(config: FileConfig, where: Locator): ConfigProblem[] {
+  if (!config.suppressions?.length) return [];
+  let running: Set<string>;
+  try {
+    running = new Set(activeControls({ controls: config.controls, skipControls: config.skipControls }).map((a) => a.control.id));
+  } catch {
+    return [];
+  }
+  const why = config.controls || config.skipControls ? "this file's controls and skip-controls leave it out" : 'it is not run by default (name it in controls to run it)';
+  const out: ConfigProblem[] = [];
+  config.suppressions.forEach((s, i) => {
+    if (s.control !== '*' && !running.has(s.control)) out.push(where.at(['suppressions', i, 'control'], `suppressions[${i}].control: ${s.control} is not run (${why}), so this suppression has no effect`));
+  });
   return out;
 }
 
@@ -322,6 +444,7 @@ function typeWords(type: unknown, key: string | number | undefined): string {
     if (key === 'controls' || key === 'skip-controls') return 'a list of control IDs (or one comma-separated string)';
     return 'a list of strings (or one comma-separated string)';
   }
+  if (key === 'expires') return 'a date YYYY-MM-DD';
   const words: Record<string, string> = { string: 'a string', boolean: 'true or false', number: 'a number', integer: 'a whole number', object: 'a mapping', array: 'a list' };
   return types.map((t) => words[String(t)] ?? String(t)).join(' or ');
 }

@@ -1031,12 +1031,12 @@ function patchModuleTarget(s: Session, t: PatchTarget, addr: Address, spec: Spec
         }
         if (!p.hcl.length) throw new Refuse('nothing to change was found in the module block');
         s.commit(p);
-        // Only the calling module block changed: say so, with the effect inside the module, and name that file.
+        // Only the calling module block changed: say so, with the effect inside the module.
         s.applied.push({
           ...fix,
           changes: p.changes.map((c, i) => (i === 0 ? `${c}, so that in the module: ${fix.changes.join('; ')}` : c)),
           todo: [...fix.todo, ...p.todo.filter((x) => !fix.todo.includes(x))],
-          resource: { ...resourceRef(r), file: call.file.path },
+          resource: resourceRef(r),
         });
         continue;
       } catch (e) {

@@ -2,9 +2,10 @@
  * The `ecsguard: { suppress: [ { control, reason, expires } ] }` object that CloudFormation
  * resources (under `Metadata`) and task definition JSON files (at the top level) carry to
  * suppress findings of that resource. Structural problems (not a list, an entry that is not a
- * mapping, an unknown key) are input errors here and the entry is dropped; whether the control
- * exists, the reason is given and the date is real is checked by the engine
- * (src/engine/suppressions.ts), which reports those at the entry's line.
+ * mapping, an unknown key, a reason that is not text) are input errors here and the entry is
+ * dropped; whether the control exists (one, not `*` or a list), the reason is given and the date
+ * is real is checked by the engine (src/engine/suppressions.ts), which reports those at the
+ * entry's line.
  */
 import type { InlineSuppression, InputError, Location } from '../model/index.js';
 
@@ -72,6 +73,11 @@ export function readSuppressionObject(tree: SuppressionTree, where: string, erro
         if (!f) continue;
         if (f.value !== null && typeof f.value === 'object' && !(f.value instanceof Date)) {
           problem(f.loc, `${at}.${key} must be a plain value (no intrinsic function or list); the suppression is not applied`);
+          return;
+        }
+        // `reason: true` or `reason: 42` reads as a flag or a ticket number, not as why the finding is accepted.
+        if (key === 'reason' && f.value !== null && typeof f.value !== 'string') {
+          problem(f.loc, `${at}.reason must be text saying why the finding is accepted; got ${String(f.value)}; the suppression is not applied`);
           return;
         }
         fields[key] = f.value;

@@ -110,3 +110,13 @@ test('a fix user the controls would fail is a usage error, and standard input is
   assert.equal(r.code, 2);
   assert.match(r.stderr, /standard input \(-\) cannot be patched/);
 });
+
+test('configuration warnings (a suppression pattern that matches everything) go to standard error and do not stop the scan', () => {
+  const dir = workspace('batch-job-root-user.json');
+  writeFileSync(join(dir, '.ecsguard.yml'), 'suppressions:\n  - control: ECS.20\n    resources: "*"\n    reason: accepted for the pilot\n');
+  const r = run(['scan', '.', '--controls', 'ECS.20'], dir);
+  assert.equal(r.code, 0, 'the suppressed finding does not fail the gate');
+  assert.match(r.stderr, /^ecsguard: warning: \.ecsguard\.yml:3:\d+: suppressions\[0\]\.resources: '\*' matches every resource: every ECS\.20 finding is suppressed/m);
+  const quiet = run(['scan', '.', '--controls', 'ECS.20', '--quiet'], dir);
+  assert.doesNotMatch(quiet.stderr, /warning/);
+});

@@ -224,8 +224,8 @@ describe('loadConfigFile: a valid file', () => {
         'ECSG.2': { requireDropAll: false },
       },
       suppressions: [
-        { control: 'ECS.5', resources: ['legacy-*'], reason: 'the vendor image writes to /var/cache', expires: '2027-06-30', source: `${f}:12` },
-        { control: '*', resources: ['infra/sandbox/**', 'arn:aws:ecs:*:111122223333:task-definition/scratch-*'], reason: 'sandbox account', source: `${f}:16` },
+        { control: 'ECS.5', resources: ['legacy-*'], reason: 'the vendor image writes to /var/cache', expires: '2027-06-30', source: `${f}:12`, baseDir: dirname(f) },
+        { control: '*', resources: ['infra/sandbox/**', 'arn:aws:ecs:*:111122223333:task-definition/scratch-*'], reason: 'sandbox account', source: `${f}:16`, baseDir: dirname(f) },
       ],
       fix: { linuxUser: '1000:1000', windowsUser: 'ContainerUser', logGroupPrefix: '/ecs/prod/' },
     });
