@@ -141,7 +141,13 @@ export function readCloudFormation(file: string, text: string, options: CloudFor
     };
     if (cdkPath) resource.cdkPath = cdkPath;
     // Metadata: { ecsguard: { suppress: [ { control, reason, expires } ] } }
-    const own = entry(get(node, 'Metadata'), 'ecsguard');
+    const metadata = get(node, 'Metadata');
+    if (metadata?.kind === 'map') {
+      for (const e of metadata.entries) {
+        if (e.key !== 'ecsguard' && e.key.toLowerCase() === 'ecsguard') errors.push({ file, line: e.keyPos.line, column: e.keyPos.column, message: `${logicalId}: Metadata.${e.key} looks like ecsguard's suppression key, which is spelled 'ecsguard' (lower case); it is not read` });
+      }
+    }
+    const own = entry(metadata, 'ecsguard');
     if (own) {
       const suppressions = readSuppressionObject(suppressionTree(own.value, file), `${logicalId}: Metadata.ecsguard`, errors);
       if (suppressions.length) resource.suppressions = suppressions;

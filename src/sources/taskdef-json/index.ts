@@ -65,6 +65,12 @@ export function readTaskDefinitionJson(file: string, text: string, value: unknow
     // or the describe output's `taskDefinition`: read, then removed, as it is no ECS API field.
     const suppressions: InlineSuppression[] = [];
     for (const [holder, prefix] of shape === 'describe-output' ? [[wrapper, item.prefix], [td, tdPrefix]] as const : [[td, tdPrefix]] as const) {
+      for (const k of Object.keys(holder)) {
+        if (k !== 'ecsguard' && k.toLowerCase() === 'ecsguard') {
+          const loc = locator.locate([...prefix, k]);
+          errors.push({ file, line: loc.line, column: loc.column, message: `'${k}' looks like ecsguard's suppression key, which is spelled 'ecsguard' (lower case); it is not read` });
+        }
+      }
       if (!Object.prototype.hasOwnProperty.call(holder, 'ecsguard')) continue;
       suppressions.push(...readSuppressionObject(jsonTree(holder.ecsguard, [...prefix, 'ecsguard'], locator), 'ecsguard', errors));
       delete holder.ecsguard;

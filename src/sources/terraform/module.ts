@@ -164,7 +164,8 @@ function suppressionComments(block: SyntaxNode, file: string): InlineSuppression
  */
 export function parseSuppressionComment(text: string, location: Location): InlineSuppression | null {
   const body = text.replace(/^(#|\/\/|\/\*)/, '').replace(/\*\/\s*$/, '').trim();
-  const m = /^ecsguard:suppress(?:\s+|$)(.*)$/s.exec(body);
+  // Spelled as documented, `ecsguard:suppress`; the near misses people type (`ecsguard: suppress`, `ECSGuard:Suppress`) are read too.
+  const m = /^ecsguard\s*:\s*suppress(?:\s+|$)(.*)$/is.exec(body);
   if (!m) return null;
   const words = m[1].trim().split(/\s+/).filter(Boolean);
   const control = words.shift() ?? '';
