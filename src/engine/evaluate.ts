@@ -122,11 +122,17 @@ function render(control: Control, e: Evaluation): string {
   return renderMessage(template, e.data);
 }
 
+/** The property holding a resource's own ARN, by type (a service also has its cluster's, a task set its service's). */
+const OWN_ARN: Record<Resource['type'], string> = {
+  'AWS::ECS::TaskDefinition': 'taskDefinitionArn',
+  'AWS::ECS::Service': 'serviceArn',
+  'AWS::ECS::Cluster': 'clusterArn',
+  'AWS::ECS::TaskSet': 'taskSetArn',
+  'AWS::ECS::CapacityProvider': 'capacityProviderArn',
+};
+
 function arnOf(resource: Resource): string | undefined {
   if (resource.id.startsWith('arn:')) return resource.id;
-  const p = resource.properties as Record<string, unknown>;
-  for (const k of ['taskDefinitionArn', 'serviceArn', 'clusterArn', 'taskSetArn', 'capacityProviderArn']) {
-    if (typeof p[k] === 'string') return p[k] as string;
-  }
-  return undefined;
+  const own: unknown = (resource.properties as Record<string, unknown>)[OWN_ARN[resource.type]];
+  return typeof own === 'string' ? own : undefined;
 }
