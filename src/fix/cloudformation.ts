@@ -1,7 +1,7 @@
 /**
  * The patcher of CloudFormation templates (YAML and JSON): edits the failing properties of each
  * resource in place, keeping comments, key order, quoting and indentation (YAML through
- * {@link YamlEditor}, JSON through jsonc-parser's minimal edits). ECS API paths are mapped back
+ * {@link YamlEditor}, JSON through the minimal edits of ./json-edit.ts). ECS API paths are mapped back
  * to the template's property names (`containerDefinitions[0].readonlyRootFilesystem` ->
  * `Resources.<LogicalId>.Properties.ContainerDefinitions[0].ReadonlyRootFilesystem`), following
  * the AWS::ECS::* resource specification.
@@ -11,14 +11,22 @@
  * parameter to change when it is a Ref. Templates synthesised by the AWS CDK (cdk.out) are not
  * edited either: the change belongs in the CDK code, and the guidance names the construct and
  * the construct property to set.
+ *
+ * Paths are matched as the CloudFormation source reads the template: every key spelling it maps
+ * to an API name (`Privileged`, `privileged`), list items written as `!Ref AWS::NoValue` skipped.
+ * What the edit could not change alone is refused: a key written twice (a duplicate logical ID
+ * included), a value brought in by a YAML merge key (`<<`), a node that carries an anchor an
+ * alias reuses, or an alias itself. A `.yaml` template written in flow style (starting with `{`)
+ * is edited as YAML.
  */
-import { isMap, isScalar, isSeq, parseDocument, type Document, type Node, type YAMLMap, type YAMLSeq } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, parseDocument, visit, type Document, type Node, type Pair, type YAMLMap, type YAMLSeq } from 'yaml';
 import { parseTree, findNodeAtLocation, type Node as JsonNode } from 'jsonc-parser';
-import { applyJsonEdits, detectFormatting, type JsonEdit } from './json-edit.js';
+import { applyJsonEdits, detectFormatting, duplicateOnPath, JsonEditRefused, type JsonEdit } from './json-edit.js';
 import { isRegionValue, orderOps, parsePath, type FixOp, type FixValue, type PathPart } from './plan.js';
-import { YamlEditor, YamlEditRefused, findPair, type YamlValue } from './yaml-edit.js';
+import { YamlEditor, YamlEditRefused, pairsNamed, type YamlValue } from './yaml-edit.js';
 import { resourceRef, type AppliedFix, type PatchContext, type PatchOutcome, type PatchTarget, type RefusedFix } from './types.js';
 import type { Resource } from '../model/index.js';
+import { apiName } from '../sources/cloudformation/normalise.js';
 
 /** ECS API names whose CloudFormation property name is not the capitalised word (see sources/cloudformation/normalise.ts). */
 const CFN_NAMES: Record<string, string[]> = {
@@ -32,6 +40,18 @@ const CFN_NAMES: Record<string, string[]> = {
 
 /** Properties whose keys are user data, written as they are (log driver options, labels). */
 const OPAQUE = new Set(['options', 'dockerLabels', 'driverOpts', 'labels']);
+
+/** Template keys whose map's keys are user data, as the CloudFormation source decides it (sources/cloudformation/normalise.ts). */
+const OPAQUE_CFN = new Set(['Options', 'DockerLabels', 'DriverOpts', 'Labels', 'SecretOptions']);
+
+/**
+ * The keys of a mapping that the CloudFormation source reads as ECS API property `part`: every
+ * spelling it maps there (`Privileged`, `privileged`; `AwsvpcConfiguration`, `AwsVpcConfiguration`),
+ * or exactly `part` under a map of user data. Two of them in one mapping: the source reads the last.
+ */
+function readsAs(key: unknown, part: string, opaque: boolean): boolean {
+  return typeof key === 'string' && (opaque ? key === part : apiName(key) === part);
+}
 
 /** The CloudFormation names an ECS API property may have in a template, preferred first. */
 export function cfnNames(apiName: string): string[] {
@@ -72,6 +92,7 @@ function jsonIntrinsic(node: JsonNode): string | null {
 /** What a refusal says about a value given through an intrinsic, with the parameter to change for a Ref. */
 function intrinsicReason(where: string, intrinsic: string, template: TemplateView): string {
   const ref = /^(?:!Ref|Ref) (\S+)$/.exec(intrinsic);
+  if (ref && ref[1] === 'AWS::NoValue') return `${where} is Ref AWS::NoValue (CloudFormation leaves it out): it is not rewritten automatically; change it by hand`;
   if (ref && template.parameterDefault(ref[1]) !== undefined) {
     return `${where} is given by Ref to parameter ${ref[1]} (Default ${JSON.stringify(template.parameterDefault(ref[1]))}): change that Default, or the value you deploy with, to a compliant one; the template is not rewritten`;
   }
@@ -87,40 +108,127 @@ interface TemplateView {
 /** Where an API path lands in the template: the parent collection, the key or index in it, and the node when present. */
 type Resolved<N> = { parent: N; key: string | number; node: N | undefined; cfnPath: string; jsonPath: (string | number)[] } | { refused: string };
 
-/** Resolves an API path under a YAML resource's Properties; the last key may be missing (its parent is returned). */
-function resolveYaml(props: Node, parts: PathPart[], view: TemplateView, base: string): Resolved<Node> {
+/** True for a list item written as `!Ref AWS::NoValue` or `{ Ref: AWS::NoValue }`: CloudFormation drops it, and the scan's list indexes skip it. */
+function isNoValue(intrinsic: string | null): boolean {
+  return intrinsic === '!Ref AWS::NoValue' || intrinsic === 'Ref AWS::NoValue';
+}
+
+/**
+ * The template index of the item the scan numbered `apiIndex` in a list whose items are
+ * `intrinsics` (each item's intrinsic, or null): items written as Ref AWS::NoValue are skipped,
+ * as the scan skipped them; any other intrinsic item at or before it is refused, since what it
+ * yields (an item, or none) decides the numbering.
+ */
+function templateIndex(intrinsics: (string | null)[], apiIndex: number, cfnPath: string, view: TemplateView): number | { refused: string } {
+  let seen = -1;
+  for (let j = 0; j < intrinsics.length; j++) {
+    const it = intrinsics[j];
+    if (isNoValue(it)) continue;
+    if (it) {
+      const reason = intrinsicReason(`${cfnPath}[${j}]`, it, view);
+      return { refused: ++seen === apiIndex ? reason : `${reason} (an item before the one to change, so the list's items cannot be matched to the template's)` };
+    }
+    if (++seen === apiIndex) return j;
+  }
+  return { refused: `${cfnPath}[${apiIndex}] is not in the template` };
+}
+
+/** What the YAML resolver must know of the document: anchors that aliases reuse. */
+interface YamlContext {
+  view: TemplateView;
+  doc: Document;
+  /** Anchors some alias refers to: a node carrying one is shared, so editing it edits every alias. */
+  aliased: Set<string>;
+}
+
+/** Why editing inside `node` would change more than this resource: it carries an anchor that an alias reuses. */
+function sharedAnchor(node: Node, ctx: YamlContext, where: string): string | null {
+  const anchor = (node as { anchor?: string }).anchor;
+  return anchor && ctx.aliased.has(anchor) ? `${where} carries the YAML anchor &${anchor}, which an alias (*${anchor}) reuses: an edit here would change every copy; change it by hand` : null;
+}
+
+/** An anchor inside `node` (itself included) that an alias reuses: removing the node would leave the alias dangling. */
+function anchorInside(node: Node, ctx: YamlContext): string | null {
+  let found: string | null = null;
+  visit(node, (_, n) => {
+    const anchor = (n as { anchor?: string }).anchor;
+    if (anchor && ctx.aliased.has(anchor)) { found = anchor; return visit.BREAK; }
+    return undefined;
+  });
+  return found;
+}
+
+/** The maps a mapping's merge keys (`<<: *defaults`) bring in, resolved through aliases; null when one is not a mapping. */
+function mergeSources(map: YAMLMap, doc: Document, seen = new Set<YAMLMap>([map])): YAMLMap[] | null {
+  const out: YAMLMap[] = [];
+  for (const p of map.items as Pair[]) {
+    if (!(isScalar(p.key) && typeof p.key.value === 'symbol')) continue;
+    const sources = isSeq(p.value) ? (p.value.items as Node[]) : [p.value as Node];
+    for (const src of sources) {
+      const m = isAlias(src) ? src.resolve(doc) : src;
+      if (!isMap(m) || seen.has(m)) return null;
+      seen.add(m);
+      const deeper = mergeSources(m, doc, seen);
+      if (deeper === null) return null;
+      out.push(m, ...deeper);
+    }
+  }
+  return out;
+}
+
+/** Resolves an API path under a YAML resource's Properties for `op`; the last key may be missing (its parent is returned). */
+function resolveYaml(props: Node, parts: PathPart[], op: FixOp['op'], ctx: YamlContext, base: string): Resolved<Node> {
   let node: Node = props;
   let cfnPath = base;
   const jsonPath: (string | number)[] = [];
   for (let i = 0; i < parts.length; i++) {
     const part = parts[i];
     const last = i === parts.length - 1;
+    if (isAlias(node)) return { refused: `${cfnPath} is the YAML alias *${node.source}: editing it would change every copy of &${node.source}; change it by hand` };
+    const shared = sharedAnchor(node, ctx, cfnPath);
+    if (shared) return { refused: shared };
     const intrinsic = yamlIntrinsic(node);
-    if (intrinsic) return { refused: intrinsicReason(cfnPath, intrinsic, view) };
+    if (intrinsic) return { refused: intrinsicReason(cfnPath, intrinsic, ctx.view) };
     if (typeof part === 'number') {
       if (!isSeq(node)) return { refused: `${cfnPath} is not a list` };
-      for (let j = 0; j <= Math.min(part, node.items.length - 1); j++) {
-        const it = yamlIntrinsic(node.items[j] as Node);
-        if (it) return { refused: intrinsicReason(`${cfnPath}[${j}]`, it, view) };
+      const items = node.items as Node[];
+      // An alias item reads as what it refers to (a !Ref AWS::NoValue, an intrinsic ...).
+      const j = templateIndex(items.map((it) => yamlIntrinsic(isAlias(it) ? ((it.resolve(ctx.doc) as Node | undefined) ?? it) : it)), part, cfnPath, ctx.view);
+      if (typeof j !== 'number') return j;
+      const item = items[j];
+      if (last) {
+        if (isAlias(item)) return { refused: `${cfnPath}[${j}] is the YAML alias *${item.source}; change it by hand` };
+        const inside = anchorInside(item, ctx);
+        if (inside) return { refused: `${cfnPath}[${j}] holds the YAML anchor &${inside}, which an alias reuses: removing it would leave the alias without its value; change it by hand` };
+        return { parent: node, key: j, node: item, cfnPath: `${cfnPath}[${j}]`, jsonPath: [...jsonPath, j] };
       }
-      const item = node.items[part] as Node | undefined;
-      if (!item) return { refused: `${cfnPath}[${part}] is not in the template` };
-      if (last) return { parent: node, key: part, node: item, cfnPath: `${cfnPath}[${part}]`, jsonPath: [...jsonPath, part] };
       node = item;
-      cfnPath += `[${part}]`;
-      jsonPath.push(part);
+      cfnPath += `[${j}]`;
+      jsonPath.push(j);
       continue;
     }
     if (!isMap(node)) return { refused: `${cfnPath} is not a mapping` };
-    const opaque = i > 0 && typeof parts[i - 1] === 'string' && OPAQUE.has(parts[i - 1] as string);
-    const names = opaque ? [part] : cfnNames(part);
-    const pair = names.map((n) => findPair(node as YAMLMap, n)).find(Boolean);
+    const opaque = OPAQUE_CFN.has(cfnPath.slice(cfnPath.lastIndexOf('.') + 1));
+    const pairs = (node.items as Pair[]).filter((p) => isScalar(p.key) && readsAs(p.key.value, part, opaque));
+    const names = [...new Set([...pairs.map((p) => String((p.key as { value: unknown }).value)), ...(opaque ? [part] : cfnNames(part))])];
+    if (pairs.length > 1) return { refused: `${cfnPath} has ${pairs.map((p) => String((p.key as { value: unknown }).value)).join(' and ')}: a key written twice (CloudFormation rejects the template); remove the duplicate by hand first` };
+    const pair = pairs[0];
     const key = pair ? String((pair.key as { value: unknown }).value) : names[0];
     const value = (pair?.value ?? undefined) as Node | undefined;
+    // A merge key (`<<: *defaults`) may bring the key in: an explicit key wins over it, but a
+    // removal would let the merged value show through and an append would hide the merged list.
+    const merged = mergeSources(node, ctx.doc);
+    const fromMerge = merged === null ? true : merged.some((m) => (m.items as Pair[]).some((p) => isScalar(p.key) && readsAs(p.key.value, part, opaque)));
+    if (fromMerge && (last ? op === 'delete' || (op === 'append' && !pair) : !pair)) {
+      return { refused: `${cfnPath}.${key} is ${pair ? 'also ' : ''}given through the YAML merge key <<: the edit would not take effect as written; change it by hand` };
+    }
     if (last) {
       if (value) {
+        if (isAlias(value)) return { refused: `${cfnPath}.${key} is the YAML alias *${value.source}; change it by hand` };
         const it = yamlIntrinsic(value);
-        if (it) return { refused: intrinsicReason(`${cfnPath}.${key}`, it, view) };
+        if (it) return { refused: intrinsicReason(`${cfnPath}.${key}`, it, ctx.view) };
+        const anchor = op === 'delete' ? anchorInside(value, ctx) : sharedAnchor(value, ctx, `${cfnPath}.${key}`) && (value as { anchor?: string }).anchor;
+        if (anchor) return { refused: `${cfnPath}.${key} carries the YAML anchor &${anchor}, which an alias reuses: ${op === 'delete' ? 'removing it would leave the alias without its value' : 'an edit here would change every copy'}; change it by hand` };
       }
       return { parent: node, key, node: value, cfnPath: `${cfnPath}.${key}`, jsonPath: [...jsonPath, key] };
     }
@@ -144,22 +252,22 @@ function resolveJson(props: JsonNode, parts: PathPart[], view: TemplateView, bas
     if (intrinsic) return { refused: intrinsicReason(cfnPath, intrinsic, view) };
     if (typeof part === 'number') {
       if (node.type !== 'array') return { refused: `${cfnPath} is not a list` };
-      for (let j = 0; j <= Math.min(part, (node.children?.length ?? 0) - 1); j++) {
-        const it = jsonIntrinsic(node.children![j]);
-        if (it) return { refused: intrinsicReason(`${cfnPath}[${j}]`, it, view) };
-      }
-      const item = node.children?.[part];
-      if (!item) return { refused: `${cfnPath}[${part}] is not in the template` };
-      if (last) return { parent: node, key: part, node: item, cfnPath: `${cfnPath}[${part}]`, jsonPath: [...jsonPath, part] };
+      const items = node.children ?? [];
+      const j = templateIndex(items.map(jsonIntrinsic), part, cfnPath, view);
+      if (typeof j !== 'number') return j;
+      const item = items[j];
+      if (last) return { parent: node, key: j, node: item, cfnPath: `${cfnPath}[${j}]`, jsonPath: [...jsonPath, j] };
       node = item;
-      cfnPath += `[${part}]`;
-      jsonPath.push(part);
+      cfnPath += `[${j}]`;
+      jsonPath.push(j);
       continue;
     }
     if (node.type !== 'object') return { refused: `${cfnPath} is not an object` };
-    const opaque = i > 0 && typeof parts[i - 1] === 'string' && OPAQUE.has(parts[i - 1] as string);
+    const opaque = OPAQUE_CFN.has(cfnPath.slice(cfnPath.lastIndexOf('.') + 1));
     const names = opaque ? [part] : cfnNames(part);
-    const prop = names.map((n) => node.children?.find((p) => p.children?.[0]?.value === n)).find(Boolean);
+    const props = (node.children ?? []).filter((p) => readsAs(p.children?.[0]?.value, part, opaque));
+    if (props.length > 1) return { refused: `${cfnPath} has ${props.map((p) => String(p.children![0].value)).join(' and ')}: a key written twice (the last one is read); remove the duplicate by hand first` };
+    const prop = props[0];
     const key = prop ? String(prop.children![0].value) : names[0];
     const value = prop?.children?.[1];
     if (last) {
@@ -208,10 +316,36 @@ function applicable(target: PatchTarget, file: string, outcome: PatchOutcome): b
   return true;
 }
 
+/** The Properties node of resource `id` in a YAML template, or why it cannot be edited. */
+function yamlProperties(ctx: YamlContext, id: string): Node | { refused: string } {
+  const root = ctx.doc.contents as Node | null;
+  if (!isMap(root)) return { refused: 'the template is not a mapping' };
+  const resources = pairsNamed(root, ['Resources']);
+  if (resources.length !== 1) return { refused: resources.length ? 'Resources is written twice: remove the duplicate by hand first' : 'Resources not found' };
+  const map = resources[0].value as Node | null;
+  if (!isMap(map)) return { refused: 'Resources is not a plain mapping (an alias or a tag)' };
+  const sharedResources = sharedAnchor(map, ctx, 'Resources');
+  if (sharedResources) return { refused: sharedResources };
+  const entries = pairsNamed(map, [id]);
+  if (entries.length > 1) return { refused: `Resources.${id} is written ${entries.length} times (a duplicate logical ID: CloudFormation rejects the template, the scan read the last one): remove the duplicate by hand first` };
+  const resource = entries[0]?.value as Node | null | undefined;
+  if (!resource) return { refused: `Resources.${id} not found` };
+  if (isAlias(resource)) return { refused: `Resources.${id} is the YAML alias *${resource.source}: change it by hand` };
+  const shared = sharedAnchor(resource, ctx, `Resources.${id}`);
+  if (shared) return { refused: shared };
+  if (!isMap(resource)) return { refused: `Resources.${id} is not a mapping` };
+  const props = pairsNamed(resource, ['Properties']);
+  if (props.length > 1) return { refused: `Resources.${id}.Properties is written twice: remove the duplicate by hand first` };
+  const node = props[0]?.value as Node | null | undefined;
+  if (!node || (isScalar(node) && node.value === null)) return { refused: `Resources.${id}.Properties not found` };
+  return node;
+}
+
 /** Patches a CloudFormation template in YAML; see the module comment. */
 export function patchCloudFormationYaml(file: string, text: string, targets: readonly PatchTarget[], _context: PatchContext): PatchOutcome {
   const outcome: PatchOutcome = { text, applied: [], refused: [], guidance: [] };
-  const doc: Document = parseDocument(text, { uniqueKeys: false, strict: false, prettyErrors: false });
+  // As the CloudFormation source reads it: duplicate keys kept (and refused where edited), merge keys recognised.
+  const doc: Document = parseDocument(text, { uniqueKeys: false, strict: false, prettyErrors: false, merge: true });
   const editor = new YamlEditor(text);
   const view: TemplateView = {
     parameterDefault: (name) => {
@@ -219,30 +353,36 @@ export function patchCloudFormationYaml(file: string, text: string, targets: rea
       return d === undefined ? undefined : (d as { toJSON?: () => unknown })?.toJSON?.() ?? d;
     },
   };
+  const aliased = new Set<string>();
+  visit(doc, { Alias: (_, n) => { aliased.add(n.source); } });
+  const ctx: YamlContext = { view, doc, aliased };
+  const broken = doc.errors.find((e) => e.code !== 'DUPLICATE_KEY');
   for (const t of targets) {
     const ref = resourceRef(t.resource);
     outcome.refused.push(...t.plan.refused.map((r): RefusedFix => ({ ...r, resource: ref })));
     if (!applicable(t, file, outcome)) continue;
-    const props = doc.getIn(['Resources', t.resource.id, 'Properties'], true) as Node | undefined;
+    const props = broken ? { refused: `the file does not parse as YAML (${broken.message.split('\n')[0]})` } : yamlProperties(ctx, t.resource.id);
     for (const fix of t.plan.fixes) {
-      if (!props) {
-        outcome.refused.push({ resource: ref, control: fix.control, path: null, reason: `${file}: Resources.${t.resource.id}.Properties not found` });
+      if ('refused' in props) {
+        outcome.refused.push({ resource: ref, control: fix.control, path: null, reason: `${file}: ${props.refused}` });
         continue;
       }
-      // A control's ops are all made or none: resolve every one before editing.
+      // A control's ops are all made or none: resolve every one before editing, and undo a partial edit.
       const planned: (() => void)[] = [];
       let refusal: string | null = null;
       for (const o of orderOps(fix.ops)) {
-        const r = resolveYaml(props, parsePath(o.path), view, `Resources.${t.resource.id}.Properties`);
+        const r = resolveYaml(props, parsePath(o.path), o.op, ctx, `Resources.${t.resource.id}.Properties`);
         if ('refused' in r) { refusal = r.refused; break; }
         planned.push(yamlEdit(editor, o, r));
       }
       if (refusal) { outcome.refused.push({ resource: ref, control: fix.control, path: fix.ops[0]?.path ?? null, reason: `${file}: ${refusal}` }); continue; }
+      const mark = editor.mark();
       try {
         for (const p of planned) p();
         outcome.applied.push({ ...fix, resource: ref });
       } catch (e) {
         if (!(e instanceof YamlEditRefused)) throw e;
+        editor.rollback(mark);
         outcome.refused.push({ resource: ref, control: fix.control, path: fix.ops[0]?.path ?? null, reason: `${file}: ${e.message}` });
       }
     }
@@ -254,9 +394,9 @@ export function patchCloudFormationYaml(file: string, text: string, targets: rea
 function yamlEdit(editor: YamlEditor, o: FixOp, r: Exclude<Resolved<Node>, { refused: string }>): () => void {
   const value = o.op === 'delete' ? null : (toCfnValue(o.value, false) as YamlValue);
   if (typeof r.key === 'number') {
-    if (o.op !== 'delete') throw new YamlEditRefused(`${r.cfnPath}: only a list item can be removed`);
     const seq = r.parent as YAMLSeq;
     const index = r.key;
+    if (o.op !== 'delete') return () => { throw new YamlEditRefused(`${r.cfnPath}: only a list item can be removed`); };
     return () => editor.deleteItem(seq, index);
   }
   const map = r.parent as YAMLMap;
@@ -268,6 +408,12 @@ function yamlEdit(editor: YamlEditor, o: FixOp, r: Exclude<Resolved<Node>, { ref
 
 /** Patches a CloudFormation template in JSON; see the module comment. */
 export function patchCloudFormationJson(file: string, text: string, targets: readonly PatchTarget[], _context: PatchContext): PatchOutcome {
+  // A `.yaml` template written in flow style starts with `{` too, and is read as a template: edit it as YAML.
+  try {
+    JSON.parse(text);
+  } catch {
+    return patchCloudFormationYaml(file, text, targets, _context);
+  }
   const outcome: PatchOutcome = { text, applied: [], refused: [], guidance: [] };
   const formatting = detectFormatting(text);
   let out = text;
@@ -278,6 +424,11 @@ export function patchCloudFormationJson(file: string, text: string, targets: rea
     for (const fix of t.plan.fixes) {
       // Resolve against the current text: earlier fixes of this resource may have moved offsets, not paths.
       const tree = parseTree(out);
+      const dup = duplicateOnPath(tree, ['Resources', t.resource.id, 'Properties']);
+      if (dup) {
+        outcome.refused.push({ resource: ref, control: fix.control, path: null, reason: `${file}: ${dup}` });
+        continue;
+      }
       const props = tree ? findNodeAtLocation(tree, ['Resources', t.resource.id, 'Properties']) : undefined;
       const view: TemplateView = {
         parameterDefault: (name) => {
@@ -299,7 +450,13 @@ export function patchCloudFormationJson(file: string, text: string, targets: rea
         else edits.push({ op: o.op, path, value: toCfnValue(o.value, true) });
       }
       if (refusal) { outcome.refused.push({ resource: ref, control: fix.control, path: fix.ops[0]?.path ?? null, reason: `${file}: ${refusal}` }); continue; }
-      out = applyJsonEdits(out, edits, formatting);
+      try {
+        out = applyJsonEdits(out, edits, formatting);
+      } catch (e) {
+        if (!(e instanceof JsonEditRefused)) throw e;
+        outcome.refused.push({ resource: ref, control: fix.control, path: fix.ops[0]?.path ?? null, reason: `${file}: ${e.message}` });
+        continue;
+      }
       outcome.applied.push({ ...fix, resource: ref });
     }
   }
@@ -313,7 +470,7 @@ export function patchCdkTemplate(_file: string, text: string, targets: readonly 
   for (const t of targets) {
     const ref = resourceRef(t.resource);
     outcome.refused.push(...t.plan.refused.map((r): RefusedFix => ({ ...r, resource: ref })));
-    for (const f of t.plan.fixes) outcome.refused.push({ resource: ref, control: f.control, path: f.ops[0]?.path ?? null, reason: 'synthesised by the AWS CDK: change the construct (see guidance) and synthesise again' });
+    for (const f of t.plan.fixes) outcome.refused.push({ resource: ref, control: f.control, path: f.ops[0]?.path ?? null, reason: 'synthesised by the AWS CDK: change the construct named under next steps, then synthesise again' });
     outcome.guidance.push(...cdkGuidance(t));
   }
   return outcome;

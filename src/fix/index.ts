@@ -3,7 +3,9 @@
  * resource read (src/fix/plan.ts), and hands each file to the patcher of its format, which edits
  * it in place of the failing properties. Nothing is written here: the caller prints the diff or
  * writes `after` to the file. Inputs that cannot be patched (Terraform plans, AWS Config items,
- * describe-services output) are reported with the reason, never dropped.
+ * describe-services output) are reported with the reason, never dropped. Each patched file is
+ * read again and verified (src/fix/verify.ts); one that does not verify is not changed and its
+ * fixes are refused with the reason.
  */
 import { readFileSync } from 'node:fs';
 import { scanPathsAsync, type ScanOptions } from '../api.js';
@@ -14,6 +16,7 @@ import { patchCdkTemplate, patchCloudFormationJson, patchCloudFormationYaml } fr
 import { patchTaskDefinitionJson } from './taskdef-json.js';
 import { patchTerraformFiles } from './terraform.js';
 import { resourceRef, type AppliedFix, type Patcher, type PatchTarget, type RefusedFix } from './types.js';
+import { patchFile } from './verify.js';
 
 /** One file the fix changes (or would change). */
 export interface FileChange {
@@ -94,17 +97,15 @@ export async function fixPaths(paths: string[], options: FixOptions = {}): Promi
       }
       continue;
     }
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch (e) {
-      report.errors.push({ file, line: null, column: null, message: `cannot read the file to fix it: ${(e as Error).message}` });
+    // Read as the scan read it, patched, then read again and verified (src/fix/verify.ts).
+    const out = patchFile(file, patcher, targets, controls, options);
+    if ('error' in out) {
+      report.errors.push({ file, line: null, column: null, message: out.error });
       continue;
     }
-    const out = patcher(file, text, targets, { region: options.region });
     collect(report, out.applied, out.refused, out.guidance);
-    if (out.text !== text) {
-      report.changes.push({ file, before: text, after: out.text });
+    if (out.after !== out.before) {
+      report.changes.push({ file, before: out.before, after: out.after });
       if (REDEPLOY[format]) collect(report, [], [], [REDEPLOY[format]!(file)]);
     }
   }

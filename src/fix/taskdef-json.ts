@@ -4,13 +4,17 @@
  * input: the describe-only fields (taskDefinitionArn, revision, status, requiresAttributes,
  * compatibilities, registeredAt, registeredBy, deregisteredAt) and the `ecsguard` suppression key
  * are removed, and a `describe-task-definition` output (`{ "taskDefinition": {...}, "tags": [...] }`)
- * is unwrapped, its tags moved beside the other fields, its lines shifted one level left.
+ * is unwrapped, its tags moved beside the other fields (replacing any inside it), its lines
+ * shifted one level left (kept on one line in a minified file). A key written twice on the way to
+ * an edit is refused (JSON.parse reads the last one); describe outputs of services, clusters, task
+ * sets and capacity providers record deployed resources and are refused with what to do instead.
  * Source: RegisterTaskDefinition in the Amazon ECS API Reference.
  */
 import { parseTree, type JSONPath, type Node } from 'jsonc-parser';
+import { LineIndex } from '../sources/text.js';
 import type { TaskDefinition } from '@aws-sdk/client-ecs';
-import { applyJsonEdits, detectFormatting, jsonNodeAt, type JsonEdit } from './json-edit.js';
-import { materialise, orderOps, parsePath } from './plan.js';
+import { applyJsonEdits, deleteEvery, detectFormatting, duplicateOnPath, jsonNodeAt, JsonEditRefused, lineIndent, type JsonEdit } from './json-edit.js';
+import { materialise, orderOps, parsePath, type ControlFix } from './plan.js';
 import { DESCRIBE_ONLY_FIELDS, SUPPRESSION_KEY } from './register.js';
 import { resourceRef, type AppliedFix, type PatchContext, type PatchOutcome, type PatchTarget, type RefusedFix } from './types.js';
 
@@ -24,23 +28,6 @@ interface Item {
   column: number;
 }
 
-function lineStarts(text: string): number[] {
-  const starts = [0];
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) starts.push(i + 1);
-  return starts;
-}
-
-function position(starts: number[], offset: number): { line: number; column: number } {
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (starts[mid] <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  return { line: lo + 1, column: offset - starts[lo] + 1 };
-}
-
 function property(node: Node, key: string): Node | undefined {
   return node.children?.find((p) => p.children?.[0]?.value === key)?.children?.[1];
 }
@@ -48,7 +35,8 @@ function property(node: Node, key: string): Node | undefined {
 function itemsOf(text: string): Item[] {
   const root = parseTree(text);
   if (!root) return [];
-  const starts = lineStarts(text);
+  // Positions as the source counts them (a lone CR ends a line too), so items are found again by the location the scan gave.
+  const lines = new LineIndex(text);
   const nodes: { node: Node; prefix: JSONPath }[] = root.type === 'array' ? (root.children ?? []).map((n, i) => ({ node: n, prefix: [i] })) : [{ node: root, prefix: [] }];
   const out: Item[] = [];
   for (const { node, prefix } of nodes) {
@@ -58,7 +46,7 @@ function itemsOf(text: string): Item[] {
     const td = wrapper ? inner! : node;
     // Sources locate a property at its key (the taskDefinition key of a describe output), an item at its value.
     const at = wrapper && td.parent?.type === 'property' ? td.parent.offset : td.offset;
-    out.push({ prefix, tdPath: wrapper ? [...prefix, 'taskDefinition'] : prefix, wrapper, ...position(starts, at) });
+    out.push({ prefix, tdPath: wrapper ? [...prefix, 'taskDefinition'] : prefix, wrapper, ...lines.position(at) });
   }
   return out;
 }
@@ -71,7 +59,20 @@ function arnRegion(td: TaskDefinition): string | undefined {
 
 /** Removes one indentation unit from every line after the first. */
 function dedent(block: string, unit: string): string {
-  return block.split('\n').map((l, i) => (i > 0 && l.startsWith(unit) ? l.slice(unit.length) : l)).join('\n');
+  return block.replace(/(\r\n|\r|\n)([ \t]*)/g, (m, eol: string, ws: string) => (ws.startsWith(unit) ? eol + ws.slice(unit.length) : m));
+}
+
+/** What each describe output other than a task definition's records, for refusals. */
+const NOT_A_TASK_DEFINITION: Record<string, string> = {
+  'AWS::ECS::Service': 'describe-services output',
+  'AWS::ECS::Cluster': 'describe-clusters output',
+  'AWS::ECS::TaskSet': 'describe-task-sets output',
+  'AWS::ECS::CapacityProvider': 'describe-capacity-providers output',
+};
+
+/** The separators of a one-line JSON text: after a colon and after a comma. */
+function inlineSeparators(body: string): { colon: string; comma: string } {
+  return { colon: /"(\s*:\s*)/.exec(body)?.[1] ?? ':', comma: /(,\s*)"/.exec(body)?.[1] ?? ',' };
 }
 
 /** Patches one task definition JSON file; see the module comment. */
@@ -80,6 +81,7 @@ export function patchTaskDefinitionJson(file: string, text: string, targets: rea
   const items = itemsOf(text);
   const formatting = detectFormatting(text);
   const unit = formatting.insertSpaces ? ' '.repeat(formatting.tabSize ?? 2) : '\t';
+  const eol = formatting.eol ?? '\n';
   let out = text;
   // Later items first, so replacing one item's text never moves the ones still to do.
   const ordered = targets
@@ -90,65 +92,72 @@ export function patchTaskDefinitionJson(file: string, text: string, targets: rea
     .sort((a, b) => Number(b.item?.prefix[0] ?? 0) - Number(a.item?.prefix[0] ?? 0));
   for (const { t, item } of ordered) {
     const ref = resourceRef(t.resource);
-    if (!item) {
-      for (const f of t.plan.fixes) outcome.refused.push({ resource: ref, control: f.control, path: null, reason: `${file}: the task definition could not be found again in the file` });
+    outcome.refused.push(...t.plan.refused.map((r): RefusedFix => ({ ...r, resource: ref })));
+    const refuse = (fixes: readonly ControlFix[], reason: string) => {
+      for (const f of fixes) outcome.refused.push({ resource: ref, control: f.control, path: f.ops[0]?.path ?? null, reason: `${file}: ${reason}` });
+    };
+    const kind = NOT_A_TASK_DEFINITION[t.resource.type];
+    if (kind) {
+      refuse(t.plan.fixes, `${kind} records a deployed resource, not a definition: fix the template or code that deploys it, or use \`ecsguard fix --aws\``);
       continue;
     }
-    outcome.refused.push(...t.plan.refused.map((r): RefusedFix => ({ ...r, resource: ref })));
+    if (!item) {
+      refuse(t.plan.fixes, 'the task definition could not be found again in the file');
+      continue;
+    }
     if (t.plan.fixes.length === 0) continue;
+    // A key written twice on the way to an edit: JSON.parse (and so the scan) reads the last, the editor would change the first.
+    const root = parseTree(out);
+    const itemDup = [item.tdPath, [...item.tdPath, 'tags'], ...(item.wrapper ? [[...item.prefix, 'tags']] : [])].map((p) => duplicateOnPath(root, p)).find(Boolean);
+    if (itemDup) {
+      refuse(t.plan.fixes, itemDup);
+      continue;
+    }
+    const fixes: ControlFix[] = [];
+    for (const f of t.plan.fixes) {
+      const dup = f.ops.map((o) => duplicateOnPath(root, [...item.tdPath, ...parsePath(o.path)])).find(Boolean);
+      if (dup) refuse([f], dup);
+      else fixes.push(f);
+    }
+    if (fixes.length === 0) continue;
     const td = t.resource.properties as TaskDefinition;
     const region = context.region ?? arnRegion(td);
     const edits: JsonEdit[] = [];
     const droppedTags: string[] = [];
-    const ops = orderOps(t.plan.fixes.flatMap((f) => f.ops));
-    for (const o of ops) {
+    for (const o of orderOps(fixes.flatMap((f) => f.ops))) {
       const path = [...item.tdPath, ...parsePath(o.path)];
       edits.push(o.op === 'delete' ? { op: 'delete', path } : { op: o.op, path, value: materialise(o.value, region ?? 'REPLACE_WITH_REGION') });
     }
-    const ownTags = jsonNodeAt(out, [...item.tdPath, 'tags']);
-    const ownReserved: number[] = [];
-    (ownTags?.children ?? []).forEach((n, i) => {
-      const key = jsonNodeAt(out.slice(n.offset, n.offset + n.length), ['key'])?.value;
-      if (typeof key === 'string' && key.toLowerCase().startsWith('aws:')) {
-        ownReserved.push(i);
-        droppedTags.push(key);
+    let next: string;
+    try {
+      next = applyJsonEdits(out, edits, formatting);
+      const ownTags = jsonNodeAt(next, [...item.tdPath, 'tags']);
+      const ownReserved: number[] = [];
+      if (ownTags?.type === 'array') {
+        (ownTags.children ?? []).forEach((n, i) => {
+          const key = jsonNodeAt(next.slice(n.offset, n.offset + n.length), ['key'])?.value;
+          if (typeof key === 'string' && key.toLowerCase().startsWith('aws:')) {
+            ownReserved.push(i);
+            droppedTags.push(key);
+          }
+        });
       }
-    });
-    // Highest index first, so each delete leaves the others' indexes valid; all of them: drop the key.
-    if (ownReserved.length && ownReserved.length === ownTags?.children?.length) edits.push({ op: 'delete', path: [...item.tdPath, 'tags'] });
-    else for (const i of ownReserved.reverse()) edits.push({ op: 'delete', path: [...item.tdPath, 'tags', i] });
-    for (const key of [...DESCRIBE_ONLY_FIELDS, SUPPRESSION_KEY]) {
-      if (jsonNodeAt(out, [...item.tdPath, key])) edits.push({ op: 'delete', path: [...item.tdPath, key] });
+      // Highest index first, so each delete leaves the others' indexes valid; all of them: drop the key.
+      const tagEdits: JsonEdit[] = ownReserved.length && ownReserved.length === ownTags?.children?.length
+        ? [{ op: 'delete', path: [...item.tdPath, 'tags'] }]
+        : ownReserved.reverse().map((i): JsonEdit => ({ op: 'delete', path: [...item.tdPath, 'tags', i] }));
+      next = applyJsonEdits(next, tagEdits, formatting);
+      // Every copy of a describe-only field goes, or RegisterTaskDefinition rejects the input.
+      for (const key of [...DESCRIBE_ONLY_FIELDS, SUPPRESSION_KEY]) next = deleteEvery(next, [...item.tdPath, key]);
+      if (item.wrapper) next = unwrap(next, item, unit, eol, formatting, droppedTags);
+    } catch (e) {
+      if (!(e instanceof JsonEditRefused)) throw e;
+      refuse(fixes, e.message);
+      continue;
     }
-    if (item.wrapper && jsonNodeAt(out, [...item.prefix, SUPPRESSION_KEY])) edits.push({ op: 'delete', path: [...item.prefix, SUPPRESSION_KEY] });
-    out = applyJsonEdits(out, edits, formatting);
-    if (item.wrapper) {
-      // Unwrap: the taskDefinition object (shifted one level left) with the wrapper's tags beside its fields.
-      const tdNode = jsonNodeAt(out, item.tdPath)!;
-      let body = dedent(out.slice(tdNode.offset, tdNode.offset + tdNode.length), unit);
-      const tagsNode = jsonNodeAt(out, [...item.prefix, 'tags']);
-      if (tagsNode && tagsNode.type === 'array') {
-        // The tags' own text, at the same depth once unwrapped, without the aws: tags ECS rejects.
-        let tags = out.slice(tagsNode.offset, tagsNode.offset + tagsNode.length);
-        const reserved = (tagsNode.children ?? []).map((n, i) => ({ i, key: jsonNodeAt(out.slice(n.offset, n.offset + n.length), ['key'])?.value })).filter((t) => typeof t.key === 'string' && t.key.toLowerCase().startsWith('aws:'));
-        tags = applyJsonEdits(tags, reserved.reverse().map((t): JsonEdit => ({ op: 'delete', path: [t.i] })), formatting);
-        if (reserved.length) droppedTags.push(...reserved.map((t) => String(t.key)));
-        if (reserved.length < (tagsNode.children?.length ?? 0)) {
-          const close = body.lastIndexOf('}');
-          const lastNonSpace = body.slice(0, close).trimEnd().length;
-          body = body.slice(0, lastNonSpace) + `,${formatting.eol ?? '\n'}${unit}"tags": ${tags}` + body.slice(lastNonSpace);
-        }
-      }
-      const itemNode = jsonNodeAt(out, item.prefix)!;
-      if (item.prefix.length === 0) out = out.slice(0, itemNode.offset) + body + out.slice(itemNode.offset + itemNode.length);
-      else {
-        const indent = /[ \t]*$/.exec(out.slice(0, itemNode.offset))![0];
-        const reindented = body.split('\n').map((l, i) => (i > 0 && l ? indent + l : l)).join('\n');
-        out = out.slice(0, itemNode.offset) + reindented + out.slice(itemNode.offset + itemNode.length);
-      }
-    }
+    out = next;
     if (droppedTags.length) outcome.guidance.push(`${t.resource.id}: removed the tags ${droppedTags.join(', ')}: keys starting with aws: are reserved and RegisterTaskDefinition rejects them`);
-    for (const f of t.plan.fixes) {
+    for (const f of fixes) {
       const todo = [...f.todo];
       if (f.control === 'ECS.9' && !region) todo.unshift('Replace REPLACE_WITH_REGION in awslogs-region with the region the task runs in.');
       outcome.applied.push({ ...f, todo, resource: ref });
@@ -159,4 +168,39 @@ export function patchTaskDefinitionJson(file: string, text: string, targets: rea
     outcome.guidance.push(`Register the hardened revision: aws ecs register-task-definition --cli-input-json file://${file}${items.length > 1 || items[0]?.prefix.length ? ' (one task definition per call: the file holds a list)' : ''}`);
   }
   return outcome;
+}
+
+/**
+ * Replaces a describe-task-definition output by its task definition, shifted one level left, with
+ * the output's tags (less the reserved aws: ones, added to `droppedTags`) beside its fields.
+ */
+function unwrap(original: string, item: Item, unit: string, eol: string, formatting: ReturnType<typeof detectFormatting>, droppedTags: string[]): string {
+  // The scan judged the output's tags (beside taskDefinition), not any inside it: those go.
+  const text = jsonNodeAt(original, [...item.prefix, 'tags']) ? deleteEvery(original, [...item.tdPath, 'tags']) : original;
+  const tdNode = jsonNodeAt(text, item.tdPath)!;
+  const itemNode = jsonNodeAt(text, item.prefix)!;
+  let body = text.slice(tdNode.offset, tdNode.offset + tdNode.length);
+  const multiline = /[\r\n]/.test(body);
+  if (multiline) body = dedent(body, unit);
+  const tagsNode = jsonNodeAt(text, [...item.prefix, 'tags']);
+  if (tagsNode && tagsNode.type === 'array') {
+    // The tags' own text, at the same depth once unwrapped, without the aws: tags ECS rejects.
+    let tags = text.slice(tagsNode.offset, tagsNode.offset + tagsNode.length);
+    const reserved = (tagsNode.children ?? []).map((n, i) => ({ i, key: jsonNodeAt(text.slice(n.offset, n.offset + n.length), ['key'])?.value })).filter((t) => typeof t.key === 'string' && t.key.toLowerCase().startsWith('aws:'));
+    tags = applyJsonEdits(tags, reserved.reverse().map((t): JsonEdit => ({ op: 'delete', path: [t.i] })), formatting);
+    if (reserved.length) droppedTags.push(...reserved.map((t) => String(t.key)));
+    if (reserved.length < (tagsNode.children?.length ?? 0)) {
+      const close = body.lastIndexOf('}');
+      const lastNonSpace = body.slice(0, close).trimEnd().length;
+      const empty = body.slice(body.indexOf('{') + 1, close).trim() === '';
+      let member: string;
+      if (multiline) member = `${empty ? '' : ','}${eol}${lineIndent(text, itemNode.offset)}${unit}"tags": ${tags}`;
+      else {
+        const s = inlineSeparators(body);
+        member = `${empty ? '' : s.comma}"tags"${s.colon}${tags}`;
+      }
+      body = body.slice(0, lastNonSpace) + member + body.slice(lastNonSpace);
+    }
+  }
+  return text.slice(0, itemNode.offset) + body + text.slice(itemNode.offset + itemNode.length);
 }

@@ -1045,7 +1045,7 @@ function patchModuleTarget(s: Session, t: PatchTarget, addr: Address, spec: Spec
       }
     }
     for (const n of notes) if (!s.guidance.includes(n)) s.guidance.push(n);
-    s.refused.push({ control: fix.control, path: fix.ops[0]?.path ?? null, reason: `${reasonBase}${why}; see the guidance`, resource: resourceRef(r) });
+    s.refused.push({ control: fix.control, path: fix.ops[0]?.path ?? null, reason: `${reasonBase}${why}; see next steps`, resource: resourceRef(r) });
   }
 }
 
