@@ -4,11 +4,10 @@
  * moved to another file), the file format, the round trip (known findings suppressed, new ones
  * failing, fixed ones listed), bad baseline files, and the CLI's exit codes and reports.
  */
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { scanPaths } from '../../src/api.js';
@@ -18,26 +17,13 @@ import type { ScanResult } from '../../src/engine/scan.js';
 import { renderJson } from '../../src/reporters/json.js';
 import { renderText } from '../../src/reporters/text.js';
 import type { Finding } from '../../src/model/index.js';
+import { tempDirs, writeFiles } from '../helpers/files.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const CLI = join(ROOT, 'dist/cli/main.js');
 
-const dirs: string[] = [];
-function tempDir(): string {
-  const d = mkdtempSync(join(tmpdir(), 'ecsguard-baseline-'));
-  dirs.push(d);
-  return d;
-}
-after(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
-
-function write(dir: string, files: Record<string, string>): void {
-  for (const [name, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, name)), { recursive: true });
-    writeFileSync(join(dir, name), text);
-  }
-}
+const tempDir = tempDirs('baseline');
+const write = writeFiles;
 
 const IMAGE = 'public.ecr.aws/nginx/nginx:1.27';
 

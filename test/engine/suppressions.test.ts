@@ -5,11 +5,10 @@
  * expiry against `today`; unusable inline suppressions as input errors; and the CLI: suppressed
  * findings stay in JSON and SARIF, marked, and do not fail the run.
  */
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { scanPaths } from '../../src/api.js';
@@ -19,28 +18,13 @@ import { accountOfArn, checkDate, matchTexts, Suppressor } from '../../src/engin
 import { dateText } from '../../src/sources/inline-suppressions.js';
 import { parseSuppressionComment } from '../../src/sources/terraform/module.js';
 import type { ConfigSuppression, Finding, Location, Resource } from '../../src/model/index.js';
+import { tempDirs, writeFiles } from '../helpers/files.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const CLI = join(ROOT, 'dist/cli/main.js');
 
-const dirs: string[] = [];
-/** A fresh temporary folder (Terraform modules are cached per folder, so each test gets its own). */
-function tempDir(): string {
-  const d = mkdtempSync(join(tmpdir(), 'ecsguard-suppress-'));
-  dirs.push(d);
-  return d;
-}
-after(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
-
-/** Writes files (relative path -> text) under `dir`. */
-function write(dir: string, files: Record<string, string>): void {
-  for (const [name, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, name)), { recursive: true });
-    writeFileSync(join(dir, name), text);
-  }
-}
+const tempDir = tempDirs('suppress');
+const write = writeFiles;
 
 const find = (r: ScanResult, id: string, control: string): Finding => {
   const f = r.findings.find((x) => x.resource.id === id && x.control === control);
