@@ -211,6 +211,32 @@ function benchTemplates(count: number): { seconds: number; perSecond: number; pe
   return { seconds, perSecond: count / seconds, peakMb, resources, errors: report.errors.length };
 }
 
+/**
+ * `ecsguard fix` over the templates `benchTemplates` wrote (diff mode, nothing written): seconds,
+ * fixes applied, and how many were dropped because the patched file did not verify (target 0:
+ * each such refusal is a patcher fault on a plain template).
+ */
+function benchFix(): { seconds: number; peakMb: number; files: number; applied: number; unverified: number; refused: number } {
+  const dir = join(import.meta.dirname, '.work', 'templates');
+  const cli = join(import.meta.dirname, '..', 'dist', 'cli', 'main.js');
+  const out = join(import.meta.dirname, '.work', 'fix.json');
+  const probe = `process.on('exit', () => process.stderr.write('MAXRSS ' + process.resourceUsage().maxRSS + '\\n')); await import(${JSON.stringify(cli)});`;
+  const t0 = process.hrtime.bigint();
+  const run = spawnSync(process.execPath, ['--input-type=module', '-e', probe, 'ecsguard', 'fix', dir, '--format', 'json', '--output', out], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  if (run.status !== 0) throw new Error(`fix exited ${run.status}: ${run.stderr}`);
+  const rss = /MAXRSS (\d+)/.exec(run.stderr);
+  const report = JSON.parse(require_text(out)) as { files: unknown[]; applied: unknown[]; refused: { reason: string }[] };
+  return {
+    seconds,
+    peakMb: rss ? Number(rss[1]) / 1024 : NaN,
+    files: report.files.length,
+    applied: report.applied.length,
+    unverified: report.refused.filter((r) => r.reason.includes('did not verify')).length,
+    refused: report.refused.length,
+  };
+}
+
 /** 100 Terraform root modules of five files each (500 .tf files, 200 ECS resources) using variables, locals and jsonencode. */
 function benchTerraform(): { seconds: number; files: number; resources: number; peakMb: number; errors: number } {
   const root = join(import.meta.dirname, '.work', 'terraform');
@@ -248,6 +274,7 @@ const evAll = benchEvaluations(100_000, 'all');
 const e2e = benchEndToEnd(10_000, ['--controls', 'security-hub']);
 const e2eAll = benchEndToEnd(10_000);
 const cfn = benchTemplates(1_000);
+const fix = benchFix();
 const tf = benchTerraform();
 const rows = [
   ['Security Hub control evaluations / s (100,000 task defs)', Math.round(ev.perSecond).toLocaleString('en-US'), '>= 1,000,000', ev.perSecond >= 1_000_000],
@@ -265,6 +292,11 @@ const rows = [
   ['ECS resources in them', cfn.resources.toLocaleString('en-US'), '', true],
   ['peak memory of the template scan, MB', cfn.peakMb.toFixed(0), '', true],
   ['input errors in generated templates', String(cfn.errors), '0', cfn.errors === 0],
+  ['fix of the same templates (diff, nothing written), seconds', fix.seconds.toFixed(2), '', true],
+  ['templates changed / fixes applied', `${fix.files} / ${fix.applied}`, '', true],
+  ['failing controls not fixed automatically (listed)', fix.refused.toLocaleString('en-US'), '', true],
+  ['fixes dropped because the patched file did not verify', String(fix.unverified), '0', fix.unverified === 0],
+  ['peak memory of the fix, MB', fix.peakMb.toFixed(0), '', true],
   ['scan of 500 .tf files (100 root modules), seconds', tf.seconds.toFixed(2), '< 5.00', tf.seconds < 5],
   ['.tf files / s', Math.round(tf.files / tf.seconds).toLocaleString('en-US'), '', true],
   ['ECS resources in them', String(tf.resources), '200', tf.resources === 200],
