@@ -91,6 +91,8 @@ function list(v: string[] | string | undefined): string[] | undefined {
 /** The regions to roll out in: --region, --all-regions, or AWS_REGION / AWS_DEFAULT_REGION. Throws ConfigError. */
 async function regionsOf(flags: FixAwsFlags): Promise<string[]> {
   const given = list(flags.region) ?? [];
+  // `--region "$REGION"` with REGION unset must not fall back to AWS_REGION: the rollout would go to another region.
+  if (flags.region !== undefined && given.length === 0) throw new ConfigError('--region names no region: give a region name such as eu-west-1 (repeatable, or comma-separated), or leave --region out to use --all-regions or AWS_REGION');
   if (flags.allRegions && given.length) throw new ConfigError('give either --all-regions or --region, not both');
   const regions = flags.allRegions
     ? await enabledRegions({ profile: flags.awsProfile ?? flags.profile })
@@ -235,9 +237,11 @@ function callPrinter(write: (chunk: string) => void): (c: RolloutCall) => void {
 /**
  * Runs `ecsguard fix --aws` with the parsed `flags` and returns the exit code (0 all succeeded, 1 a
  * read or call failed or the confirmation was declined). Throws ConfigError for usage mistakes
- * (`--apply` without `--yes` off a terminal, `--yes` without `--apply`, no region, a bad format or
- * family name, unknown controls) and AwsCredentialsError when there are no usable credentials:
- * the CLI exits 2 for both. Makes only read calls unless `flags.apply`.
+ * (`--apply` without `--yes` off a terminal, `--yes` without `--apply`, no region, a `--region` or
+ * `--family` given empty (an unset shell variable), a bad format or family name, unknown controls)
+ * and AwsCredentialsError when there are no usable credentials: the CLI exits 2 for both. Makes
+ * only read calls unless `flags.apply`. After an apply, the text report ends with what a failed
+ * call left to do (the command that moves a service whose update failed).
  */
 export async function runFixAws(flags: FixAwsFlags, io: FixAwsIo = processIo()): Promise<number> {
   const format = (flags.format ?? 'text').toLowerCase();
@@ -245,6 +249,10 @@ export async function runFixAws(flags: FixAwsFlags, io: FixAwsIo = processIo()):
   if (flags.yes && !flags.apply) throw new ConfigError('--yes is used only with --apply (without --apply, fix --aws is a dry run that changes nothing)');
   if (flags.apply && !flags.yes && !io.interactive) {
     throw new ConfigError('--apply asks for confirmation on a terminal, and standard input or output is not one: add --yes to apply without asking (run once without --apply to review the plan)');
+  }
+  // `--family "$FAMILY"` with FAMILY unset would otherwise roll out nothing without a word.
+  if (flags.family !== undefined && list(flags.family)!.length === 0) {
+    throw new ConfigError('--family names no task definition family: give a family name (repeatable, or comma-separated), or leave --family out to roll out every family');
   }
   let fileConfig: FileConfig = {};
   const configPath = flags.config ?? (existsSync('.ecsguard.yml') ? '.ecsguard.yml' : undefined);
@@ -299,10 +307,13 @@ export async function runFixAws(flags: FixAwsFlags, io: FixAwsIo = processIo()):
   const done = await applyRollout(plan, { ...options, onCall: callPrinter(live) });
   if (format === 'json') report(rolloutJson(done));
   else {
-    // The plan was printed above, and each call as it was made: close with what failed, the errors and the summary.
+    // The plan was printed above, and each call as it was made: close with what failed, what is
+    // left to do because of it (a service to move by hand), the errors and the summary.
     const failedFamilies = done.families.filter((f) => f.error);
+    const left = done.families.flatMap((f, i) => f.todo.slice(plan.families[i]?.todo.length ?? f.todo.length).map((t) => forTerminal(`${f.region} ${f.family}: ${t}`) + '\n'));
     const text = [
       ...failedFamilies.map((f) => forTerminal(`${f.region} ${f.family}: ${f.error}`) + '\n'),
+      ...(left.length ? ['\nTo finish:\n', ...left.map((l) => `  ${l}`)] : []),
       done.errors.length ? renderRolloutText({ ...done, families: [], elsewhere: [] }) : '',
       summaryLine(done),
     ].join('');

@@ -264,13 +264,25 @@ const FIXERS: Record<string, Fixer> = {
     withTodo(setOnContainers('user', settings.linuxUser, (n) => `container '${n}': user set to '${settings.linuxUser}'`)(resource, failed, settings), [
       `Make sure the image has the user '${settings.linuxUser}' (or change the fix's linuxUser) and that it can read the files it needs and write to its volumes; ports below 1024 need root on Linux, so listen on a higher port.`,
     ]),
-  'ECS.21': (resource, failed, settings) =>
-    operatingSystemOf(resource.properties as TaskDefinition) === 'UNSET'
-      ? // No operating system family: ECS runs the task as Linux, and ECS.20 fails on it too; its user satisfies both.
-        withTodo(setOnContainers('user', settings.linuxUser, (n) => `container '${n}': user '${settings.linuxUser}' (no runtimePlatform.operatingSystemFamily: ECS runs the task as Linux)`)(resource, failed, settings), [])
-      : withTodo(setOnContainers('user', settings.windowsUser, (n) => `container '${n}': user set to '${settings.windowsUser}'`)(resource, failed, settings), [
-      `Make sure the Windows image has the account '${settings.windowsUser}' (the Windows Server base images have ContainerUser) and that it can read and write what the application needs.`,
-    ]),
+  'ECS.21': (resource, failed, settings) => {
+    const unset = operatingSystemOf(resource.properties as TaskDefinition) === 'UNSET';
+    const ops: FixOp[] = [];
+    const changes: string[] = [];
+    let windows = false;
+    for (const i of failingContainers(failed)) {
+      const admin = failed.some((e) => containerIndex(e.path) === i && e.messageId === 'userIsAdmin');
+      // Without an operating system family ECS runs the task as Linux, and ECS.20 fails a container with no
+      // user too: the Linux user satisfies both. A container that names a Windows account is a Windows one.
+      const user = unset && !admin ? settings.linuxUser : settings.windowsUser;
+      windows ||= user === settings.windowsUser;
+      ops.push({ op: 'set', path: `containerDefinitions[${i}].user`, value: user });
+      changes.push(unset && !admin
+        ? `container '${nameOf(resource, i)}': user '${user}' (no runtimePlatform.operatingSystemFamily: ECS runs the task as Linux)`
+        : `container '${nameOf(resource, i)}': user set to '${user}'${unset ? ' (it named a Windows account; set runtimePlatform.operatingSystemFamily to its WINDOWS_SERVER_* value)' : ''}`);
+    }
+    const todo = windows ? [`Make sure the Windows image has the account '${settings.windowsUser}' (the Windows Server base images have ContainerUser) and that it can read and write what the application needs.`] : [];
+    return { ops, changes, todo };
+  },
   'ECS.2': publicIpFixer('service'),
   'ECS.16': publicIpFixer('task set'),
   'ECS.10': (_resource, failed) => {

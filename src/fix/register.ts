@@ -1,14 +1,21 @@
 /**
  * `register-task-definition` input from a task definition as `describe-task-definition` returns
- * it. Every field is kept except those only DescribeTaskDefinition returns, so roles, volumes,
- * runtime platform, placement constraints, proxy configuration, ephemeral storage, pid and ipc
- * mode, inference accelerators and fields added to the API later all carry over (a peer's fix
- * once rebuilt the input field by field and silently dropped roles and volumes).
+ * it. Every field is kept except those only DescribeTaskDefinition returns ({@link DESCRIBE_ONLY_FIELDS},
+ * `deleteRequestedAt` included), so roles, volumes, runtime platform, placement constraints, proxy
+ * configuration, ephemeral storage, pid and ipc mode, inference accelerators and fields added to
+ * the API later all carry over (a peer's fix once rebuilt the input field by field and silently
+ * dropped roles and volumes). Fields the AWS SDK does not know are kept here only if `td` has
+ * them: the SDK drops them when it reads a response, and again when it sends a request, which
+ * src/fix/rollout.ts works around for `fix --aws`.
  * Source: the RegisterTaskDefinition and DescribeTaskDefinition pages of the Amazon ECS API Reference.
  */
 import type { RegisterTaskDefinitionCommandInput, Tag, TaskDefinition } from '@aws-sdk/client-ecs';
 
-/** Fields of a TaskDefinition that DescribeTaskDefinition returns and RegisterTaskDefinition rejects. */
+/**
+ * Fields of a TaskDefinition that DescribeTaskDefinition returns and RegisterTaskDefinition rejects:
+ * every member of the API's TaskDefinition that RegisterTaskDefinitionRequest lacks, `deleteRequestedAt`
+ * (set on revisions whose deletion was requested, DELETE_IN_PROGRESS) included.
+ */
 export const DESCRIBE_ONLY_FIELDS: readonly string[] = [
   'taskDefinitionArn',
   'revision',
@@ -18,6 +25,7 @@ export const DESCRIBE_ONLY_FIELDS: readonly string[] = [
   'registeredAt',
   'registeredBy',
   'deregisteredAt',
+  'deleteRequestedAt',
 ];
 
 /** The top-level key of a task definition JSON file that holds ecsguard's inline suppressions; never sent to ECS. */

@@ -2,7 +2,8 @@
  * The patcher of task definition JSON files: applies the planned fixes in place with minimal
  * edits, and makes each fixed task definition valid `register-task-definition --cli-input-json`
  * input: the describe-only fields (taskDefinitionArn, revision, status, requiresAttributes,
- * compatibilities, registeredAt, registeredBy, deregisteredAt) and the `ecsguard` suppression key
+ * compatibilities, registeredAt, registeredBy, deregisteredAt, deleteRequestedAt: DESCRIBE_ONLY_FIELDS)
+ * and the `ecsguard` suppression key
  * are removed, and a `describe-task-definition` output (`{ "taskDefinition": {...}, "tags": [...] }`)
  * is unwrapped, its tags moved beside the other fields (replacing any inside it), its lines
  * shifted one level left (kept on one line in a minified file). A key written twice on the way to

@@ -236,3 +236,17 @@ test('CloudFormation YAML in flow style: keys added inside the braces, items ins
   assert.ok(report.applied.length >= 3);
   for (const key of fixedKeys(report)) assert.equal(after.get(key), 'PASSED', key);
 });
+
+test('no operating system family: a container naming ContainerAdministrator gets the Windows user, one with no user the Linux user', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ecsguard-fix-'));
+  const file = join(dir, 'mixed.json');
+  writeFileSync(file, JSON.stringify({ family: 'legacy-iis', containerDefinitions: [
+    { name: 'iis', image: 'mcr.microsoft.com/windows/servercore/iis:ltsc2022', user: 'ContainerAdministrator' },
+    { name: 'agent', image: 'busybox:1.36' },
+  ] }, null, 2) + '\n');
+  const report = await fixPaths([file], { controls: ['ECS.20', 'ECS.21'] });
+  const out = JSON.parse(report.changes[0].after);
+  assert.equal(out.containerDefinitions[0].user, 'ContainerUser');
+  assert.equal(out.containerDefinitions[1].user, '1000:1000');
+  assert.ok(report.applied.some((a) => a.changes.some((c) => c.includes('it named a Windows account'))));
+});

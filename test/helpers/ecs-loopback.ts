@@ -12,7 +12,8 @@
  *
  * Pages are small (2 items by default) to force `nextToken`; faults can be injected per action,
  * region and input: throttling, access denied, connection resets, 500s, a region that rejects the
- * credentials (as a disabled opt-in region does), expired tokens; and latency.
+ * credentials (as a disabled opt-in region does), expired tokens, ClientException (an invalid
+ * parameter), each with an optional message of its own; and latency.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -37,7 +38,7 @@ export interface RegionFixture {
 export type AccountFixture = Record<string, RegionFixture>;
 
 /** What an injected fault does to a request. */
-export type FaultKind = 'throttle' | 'deny' | 'reset' | 'server-error' | 'unrecognized' | 'expired';
+export type FaultKind = 'throttle' | 'deny' | 'reset' | 'server-error' | 'unrecognized' | 'expired' | 'client-error';
 
 /** A fault: applies to requests matching every field given, `times` times (default: always). */
 export interface Fault {
@@ -46,6 +47,12 @@ export interface Fault {
   region?: string;
   match?: (input: Record<string, unknown>) => boolean;
   times?: number;
+  /**
+   * The error message to answer with instead of the default (ECS actions only): for `deny`, an
+   * AccessDeniedException naming another action (iam:PassRole ...); for `client-error`, the
+   * ClientException's text (default `Invalid parameter`). Connection resets have no message.
+   */
+  message?: string;
 }
 
 /** One request the server received. */
@@ -253,7 +260,7 @@ function answerWrite(action: string, input: Record<string, unknown>, data: Regio
       const family = input.family;
       if (typeof family !== 'string' || !/^[A-Za-z0-9_-]{1,255}$/.test(family)) throw new ApiError('ClientException', 'Family contains invalid characters or is missing.');
       if (!Array.isArray(input.containerDefinitions) || input.containerDefinitions.length === 0) throw new ApiError('ClientException', 'Container list cannot be empty.');
-      for (const key of ['taskDefinitionArn', 'revision', 'status', 'requiresAttributes', 'compatibilities', 'registeredAt', 'registeredBy', 'deregisteredAt']) {
+      for (const key of ['taskDefinitionArn', 'revision', 'status', 'requiresAttributes', 'compatibilities', 'registeredAt', 'registeredBy', 'deregisteredAt', 'deleteRequestedAt']) {
         if (key in input) throw new ApiError('SerializationException', `Unrecognized field "${key}"`);
       }
       const tags = Array.isArray(input.tags) ? (input.tags as Tag[]) : undefined;
@@ -321,17 +328,18 @@ export async function startEcsLoopback(options: LoopbackOptions): Promise<EcsLoo
     return p?.[action] ?? 2;
   };
 
-  const faultFor = (action: string, region: string, input: Record<string, unknown>): FaultKind | null => {
+  const matchFault = (action: string, region: string, input: Record<string, unknown>): Fault | null => {
     for (const f of loopback.faults) {
       if (f.times !== undefined && f.times <= 0) continue;
       if (f.action !== undefined && !(Array.isArray(f.action) ? f.action.includes(action) : f.action === action)) continue;
       if (f.region !== undefined && f.region !== region) continue;
       if (f.match && !f.match(input)) continue;
       if (f.times !== undefined) f.times--;
-      return f.kind;
+      return f;
     }
     return null;
   };
+  const faultFor = (action: string, region: string, input: Record<string, unknown>): FaultKind | null => matchFault(action, region, input)?.kind ?? null;
 
   // Token buckets per region and throttling category, refilled continuously.
   const buckets = new Map<string, { tokens: number; at: number }>();
@@ -388,7 +396,8 @@ export async function startEcsLoopback(options: LoopbackOptions): Promise<EcsLoo
       res.end(JSON.stringify({ __type: 'SerializationException', message: 'bad JSON' }));
       return;
     }
-    let fault = faultFor(action, region, input);
+    const matched = matchFault(action, region, input);
+    let fault = matched?.kind ?? null;
     if (!fault && options.rateLimits && !takeToken(action, region)) fault = 'throttle';
     requests.push({ action, region, accessKeyId, sessionToken, input, fault });
     const fail = (status: number, type: string, message: string) => {
@@ -397,11 +406,12 @@ export async function startEcsLoopback(options: LoopbackOptions): Promise<EcsLoo
     };
     switch (fault) {
       case 'reset': req.socket.destroy(); return;
-      case 'throttle': fail(400, 'ThrottlingException', 'Rate exceeded'); return;
-      case 'deny': fail(400, 'AccessDeniedException', `User: arn:aws:iam::${options.account}:user/scanner is not authorized to perform: ecs:${action} on resource: * because no identity-based policy allows the ecs:${action} action`); return;
-      case 'server-error': fail(500, 'ServerException', 'Service unavailable'); return;
-      case 'unrecognized': fail(400, 'UnrecognizedClientException', 'The security token included in the request is invalid.'); return;
-      case 'expired': fail(400, 'ExpiredTokenException', 'The security token included in the request is expired'); return;
+      case 'throttle': fail(400, 'ThrottlingException', matched?.message ?? 'Rate exceeded'); return;
+      case 'deny': fail(400, 'AccessDeniedException', matched?.message ?? `User: arn:aws:iam::${options.account}:user/scanner is not authorized to perform: ecs:${action} on resource: * because no identity-based policy allows the ecs:${action} action`); return;
+      case 'client-error': fail(400, 'ClientException', matched?.message ?? 'Invalid parameter'); return;
+      case 'server-error': fail(500, 'ServerException', matched?.message ?? 'Service unavailable'); return;
+      case 'unrecognized': fail(400, 'UnrecognizedClientException', matched?.message ?? 'The security token included in the request is invalid.'); return;
+      case 'expired': fail(400, 'ExpiredTokenException', matched?.message ?? 'The security token included in the request is expired'); return;
       default: break;
     }
     try {
