@@ -5,18 +5,18 @@
  * writes `after` to the file. Inputs that cannot be patched (Terraform plans, AWS Config items,
  * describe-services output) are reported with the reason, never dropped. Each patched file is
  * read again and verified (src/fix/verify.ts); one that does not verify is not changed and its
- * fixes are refused with the reason.
+ * fixes are refused with the reason. Terraform files are patched together (a fix may edit a `.tf`
+ * file and the JSON file its `file()` reads, or the calling module block) and verified together,
+ * by reading the configuration again with the patched files.
  */
-import { readFileSync } from 'node:fs';
 import { scanPathsAsync, type ScanOptions } from '../api.js';
 import { activeControls } from '../engine/configuration.js';
 import type { InputError, Resource } from '../model/index.js';
 import { planFixes, type FixSettings } from './plan.js';
 import { patchCdkTemplate, patchCloudFormationJson, patchCloudFormationYaml } from './cloudformation.js';
 import { patchTaskDefinitionJson } from './taskdef-json.js';
-import { patchTerraformFiles } from './terraform.js';
 import { resourceRef, type AppliedFix, type Patcher, type PatchTarget, type RefusedFix } from './types.js';
-import { patchFile } from './verify.js';
+import { patchFile, patchTerraformChecked } from './verify.js';
 
 /** One file the fix changes (or would change). */
 export interface FileChange {
@@ -110,7 +110,8 @@ export async function fixPaths(paths: string[], options: FixOptions = {}): Promi
     }
   }
   if (terraform.length) {
-    const out = patchTerraformFiles(terraform, { region: options.region }, (f: string) => readFileSync(f, 'utf8'));
+    // Patched, then read again with the patched files and verified (src/fix/verify.ts).
+    const out = patchTerraformChecked(terraform, (result.judged ?? []).map((j) => j.resource), controls, options);
     // The Terraform patcher reports what it did with plan.fixes; the controls without a fix are added here.
     const planRefused = terraform.flatMap((t) => t.plan.refused.map((r) => ({ ...r, resource: resourceRef(t.resource) })));
     collect(report, out.applied, [...planRefused, ...out.refused], out.guidance);

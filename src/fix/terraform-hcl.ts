@@ -241,6 +241,64 @@ export function hclKey(k: string): string {
   return /^[A-Za-z_][A-Za-z0-9_]*$/.test(k) && !RESERVED.has(k) ? k : hclString(k);
 }
 
+/**
+ * How the members of an object are written: `key = value` (HCL) or `"key": value` (JSON style,
+ * which HCL accepts too), keys quoted or bare when they can be, members separated by commas on
+ * lines of their own (and after the last one too).
+ */
+export interface ObjectStyle {
+  sep: '=' | ':';
+  quote: boolean;
+  commas: boolean;
+  trailing: boolean;
+}
+
+/** The style of `terraform fmt`: `key = value`, bare keys, one member a line without commas. */
+export const HCL_STYLE: ObjectStyle = { sep: '=', quote: false, commas: false, trailing: false };
+
+/** The key of an object element is a quoted string (`"user" = ...`), not a bare identifier. */
+function quotedKey(elem: SyntaxNode): boolean {
+  const k = keyNode(elem);
+  if (!k) return false;
+  const u = unwrap(k);
+  return u.type === 'string_lit' || u.type === 'quoted_template';
+}
+
+/**
+ * The style an object is written in, for the members added to it: its last member's separator,
+ * quoted keys when every key is quoted, commas when every member but the last is followed by
+ * one (and after the last when it has one). `commaAfter` finds a comma after an offset.
+ */
+export function styleOf(obj: SyntaxNode, commaAfter: (pos: number) => number | null): ObjectStyle {
+  const elems = membersOf(obj);
+  const last = elems[elems.length - 1];
+  if (!last) return HCL_STYLE;
+  const sep = token(last, ':') ? ':' : '=';
+  const quote = elems.every(quotedKey);
+  const trailing = commaAfter(last.endIndex) !== null;
+  const commas = elems.length > 1 ? elems.slice(0, -1).every((e) => commaAfter(e.endIndex) !== null) : trailing;
+  return { sep, quote, commas, trailing };
+}
+
+/** An object key in a style: quoted when the style quotes keys or the key is not an identifier. */
+export function styledKey(k: string, style: ObjectStyle): string {
+  return style.quote ? hclString(k) : hclKey(k);
+}
+
+/** `key = ` or `"key": ` before a value, with `pad` before `=` (alignment). */
+export function memberHead(k: string, style: ObjectStyle, pad = ' '): string {
+  return style.sep === ':' ? `${styledKey(k, style)}: ` : `${styledKey(k, style)}${pad}= `;
+}
+
+/**
+ * The elements of an object whose key is `key` (a bare and a quoted spelling are the same key).
+ * More than one is a configuration Terraform rejects ("Duplicate object attribute") and that the
+ * scan reads as the last one: edits there are refused.
+ */
+export function elemsWithKey(obj: SyntaxNode, key: string): SyntaxNode[] {
+  return membersOf(obj).filter((e) => elemKey(e) === key);
+}
+
 /** How values are spelled: indentation unit, line end, the region for the REGION marker. */
 export interface RenderOptions {
   unit: string;
@@ -248,6 +306,8 @@ export interface RenderOptions {
   region?: string;
   /** Called when the REGION marker is written as a placeholder (the region is unknown). */
   onPlaceholder?: () => void;
+  /** How objects are written (default {@link HCL_STYLE}); nested objects are written the same way. */
+  style?: ObjectStyle;
 }
 
 /** The placeholder written for the region when it is unknown. */
@@ -302,9 +362,14 @@ export function renderValue(v: FixValue, indent: string, o: RenderOptions, inlin
   }
   const entries = Object.entries(v);
   if (entries.length === 0) return '{}';
-  if (inline || !needsMultiline(v)) return `{ ${entries.map(([k, x]) => `${hclKey(k)} = ${renderValue(x, indent, o, true)}`).join(', ')} }`;
-  const lines = alignEntries(entries.map(([k, x]) => ({ key: hclKey(k), value: renderValue(x, inner, o) })), inner);
-  return `{${o.eol}${lines.join(o.eol)}${o.eol}${indent}}`;
+  const style = o.style ?? HCL_STYLE;
+  if (inline || !needsMultiline(v)) return `{ ${entries.map(([k, x]) => `${memberHead(k, style)}${renderValue(x, indent, o, true)}`).join(', ')} }`;
+  if (style.sep === ':') {
+    const lines = entries.map(([k, x]) => `${inner}${memberHead(k, style)}${renderValue(x, inner, o)}`);
+    return `{${o.eol}${lines.join(style.commas ? `,${o.eol}` : o.eol)}${style.trailing ? ',' : ''}${o.eol}${indent}}`;
+  }
+  const lines = alignEntries(entries.map(([k, x]) => ({ key: styledKey(k, style), value: renderValue(x, inner, o) })), inner);
+  return `{${o.eol}${lines.join(style.commas ? `,${o.eol}` : o.eol)}${style.commas && style.trailing ? ',' : ''}${o.eol}${indent}}`;
 }
 
 /** One line of a block being written: an attribute, or a nested block with its own lines. */
@@ -368,6 +433,24 @@ export class TextDoc {
   restIsClean(pos: number): boolean {
     const rest = this.text.slice(pos, this.lineEnd(pos));
     return /^[ \t]*($|#|\/\/|\/\*.*\*\/[ \t]*$)/.test(rest);
+  }
+  /**
+   * Where a new line can start after the code ending at `pos`: the end of its line, past the
+   * comments that follow it (a `/* ... *\/` comment may end on a later line, whose end it is then);
+   * null when other code follows on that line.
+   */
+  insertionAfter(pos: number): number | null {
+    const t = this.text;
+    let i = pos;
+    for (;;) {
+      while (t[i] === ' ' || t[i] === '\t') i++;
+      if (i >= t.length || t[i] === '\n' || (t[i] === '\r' && t[i + 1] === '\n')) return i;
+      if (t[i] === '#' || t.startsWith('//', i)) return this.lineEnd(i);
+      if (!t.startsWith('/*', i)) return null;
+      const end = t.indexOf('*/', i + 2);
+      if (end < 0) return null;
+      i = end + 2;
+    }
   }
   /** The offset after a comma that directly follows `pos` (spaces allowed), or null. */
   commaAfter(pos: number): number | null {

@@ -5,8 +5,9 @@
  *
  * What maps where:
  * - `containerDefinitions[i]...`: the i-th object of a literal `jsonencode([ {...}, ... ])` tuple,
- *   written in HCL object syntax; or, for `file("x.json")` with a literal path, that JSON file
- *   (edited with jsonc-parser, in the file's own formatting).
+ *   written in HCL object syntax (`key = value`, or `"key": value,` whose style new members
+ *   follow); or, for `file("x.json")` with a literal path, that JSON file (minimal edits in the
+ *   file's own formatting, src/fix/json-edit.ts; byte order mark and line ends kept).
  * - task-level fields through the AWS provider's schema (the inverse of
  *   src/sources/terraform/resources.ts): `pidMode` is the `pid_mode` attribute, `volumes` are
  *   `volume` blocks in order, `settings` are `setting` blocks, the service's
@@ -18,16 +19,24 @@
  *
  * Anything written as a reference, function call, conditional, `for` expression, heredoc or
  * template (or made by `dynamic`, `count` or `for_each`) is refused with the reason, never guessed.
- * Every edit is computed against the original text and applied from the end backwards; a fix
- * whose edits would overlap another fix's is refused whole.
+ * So is an edit that would not take effect or would reach further than its resource: a key
+ * written twice (Terraform rejects it; the scan reads the last one), an attribute an override file
+ * sets (`override.tf`, `*_override.tf` win), one `lifecycle.ignore_changes` lists (apply would not
+ * deploy it), one block of `count`/`for_each` instances that need different values, a JSON file
+ * also read by a task definition that needs another edit (or none), a module input whose declared
+ * type cannot hold the value. Every edit is computed against the original text and applied from
+ * the end backwards; a fix whose edits would overlap another fix's is refused whole. A bug costs
+ * the fix it happens in, never the run. `ecsguard fix` verifies the result by reading the
+ * configuration again (src/fix/verify.ts patchTerraformChecked).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
-import { applyEdits as applyJsonEdits, findNodeAtLocation, modify, parseTree, type FormattingOptions, type Node as JsonNode, type ParseError } from 'jsonc-parser';
+import { findNodeAtLocation, parseTree, type Node as JsonNode, type ParseError } from 'jsonc-parser';
 import type { Resource } from '../model/index.js';
 import { parseHcl, type SyntaxNode } from '../sources/terraform/parser.js';
 import { TERRAFORM_TYPES } from '../sources/terraform/resources.js';
 import { displayPath } from '../sources/walk.js';
+import { applyJsonEdits, describe as describeJsonPath, duplicateOnPath, JsonEditRefused, type JsonEdit } from './json-edit.js';
 import { isRegionValue, materialise, orderOps, parsePath, type ControlFix, type FixOp, type FixValue, type PathPart } from './plan.js';
 import { resourceRef, type AppliedFix, type PatchContext, type PatchTarget, type Patcher, type RefusedFix } from './types.js';
 import * as H from './terraform-hcl.js';
@@ -41,7 +50,7 @@ const AWSVPC_SPEC: Spec = { subnets: { to: 'subnets' }, security_groups: { to: '
 /** The todo added when the region is written as a placeholder. */
 const REGION_TODO = "set awslogs-region to the task's region";
 
-/** A file as edited by {@link patchTerraformFiles}: its text before and after. */
+/** A file as edited by {@link patchTerraformFiles}: its text before and after (with its byte order mark, if any). */
 export interface FileChange {
   before: string;
   after: string;
@@ -53,6 +62,13 @@ export interface TerraformPatchOutcome {
   applied: AppliedFix[];
   refused: RefusedFix[];
   guidance: string[];
+  /** The files each applied fix edits (paths as in `files`), for the safety net (src/fix/verify.ts) to drop a fix whole. */
+  filesOf?: Map<AppliedFix, string[]>;
+  /**
+   * The root module each applied fix was made for (`Resource.root`): two root modules that call
+   * one module have resources with the same address in the same file.
+   */
+  rootOf?: Map<AppliedFix, string>;
 }
 
 /** Reads a file by path (as the scan names it); throws when it cannot. */
@@ -63,7 +79,11 @@ class Refuse extends Error {}
 
 interface HclFile {
   path: string;
+  /** The file's text as read, byte order mark included. */
   before: string;
+  /** The byte order mark (or ''): set aside while editing, so offsets count from the first character after it. */
+  bom: string;
+  /** The text without the byte order mark, as parsed and edited. */
   doc: H.TextDoc;
   root: SyntaxNode;
   edits: H.TextEdit[];
@@ -73,14 +93,34 @@ interface HclFile {
 
 interface JsonFile {
   path: string;
+  /** The file's text as read, byte order mark included. */
   before: string;
-  ops: { op: FixOp; parts: PathPart[]; key: string }[];
+  bom: string;
+  /** The text without the byte order mark. */
+  text: string;
+  ops: JsonOp[];
+}
+
+/** An op of a JSON file: the ECS op, its path in the file, and which fix made it. */
+interface JsonOp {
+  op: FixOp;
+  parts: PathPart[];
+  key: string;
+  /** The resource and control of the fix (`aws_ecs_task_definition.web ECS.20`). */
+  by: string;
+}
+
+const BOM = '\uFEFF';
+
+/** Splits a byte order mark off a text read as UTF-8. */
+function splitBom(text: string): { bom: string; body: string } {
+  return text.startsWith(BOM) ? { bom: BOM, body: text.slice(1) } : { bom: '', body: text };
 }
 
 /** The edits one fix needs; committed whole or not at all. */
 interface Proposal {
   hcl: { file: HclFile; edit: H.TextEdit }[];
-  json: { file: JsonFile; op: FixOp; parts: PathPart[] }[];
+  json: { file: JsonFile; op: FixOp; parts: PathPart[]; by: string }[];
   /** Keys this fix adds to objects and blocks, with the text that adds them. */
   created: { file: HclFile; id: string; text: string }[];
   changes: string[];
@@ -144,17 +184,6 @@ function nest(parts: PathPart[], op: FixOp, path: string): FixValue {
   return v;
 }
 
-/** The formatting options of a JSON text: its indentation (spaces or tabs) and line end. */
-function jsonFormatting(text: string): FormattingOptions {
-  const eol = text.includes('\r\n') ? '\r\n' : '\n';
-  let min = Infinity;
-  for (const m of text.matchAll(/\n([ \t]+)\S/g)) {
-    if (m[1].startsWith('\t')) return { insertSpaces: false, tabSize: 4, eol };
-    min = Math.min(min, m[1].length);
-  }
-  return { insertSpaces: true, tabSize: Number.isFinite(min) && min > 0 ? min : 2, eol };
-}
-
 const isOverrideFile = (name: string) => name === 'override.tf' || name.endsWith('_override.tf');
 
 /** The state of one patch run over several files. */
@@ -164,6 +193,10 @@ class Session {
   readonly applied: AppliedFix[] = [];
   readonly refused: RefusedFix[] = [];
   readonly guidance: string[] = [];
+  readonly filesOf = new Map<AppliedFix, string[]>();
+  readonly rootOf = new Map<AppliedFix, string>();
+  /** Every target of the run (fixes of several instances of one block already made consistent). */
+  targets: readonly PatchTarget[] = [];
 
   constructor(readonly context: PatchContext, readonly readFile: ReadFile, readonly editable: (path: string) => boolean, readonly only?: string) {}
 
@@ -177,7 +210,8 @@ class Session {
     } catch (e) {
       throw new Refuse(`${path} cannot be read: ${(e as Error).message}`);
     }
-    const f: HclFile = { path, before: text, doc: new H.TextDoc(text), root: parseHcl(text), edits: [], created: new Map() };
+    const { bom, body } = splitBom(text);
+    const f: HclFile = { path, before: text, bom, doc: new H.TextDoc(body), root: parseHcl(body), edits: [], created: new Map() };
     this.hcl.set(path, f);
     return f;
   }
@@ -192,7 +226,8 @@ class Session {
     } catch (e) {
       throw new Refuse(`${path} cannot be read: ${(e as Error).message}`);
     }
-    const f: JsonFile = { path, before: text, ops: [] };
+    const { bom, body } = splitBom(text);
+    const f: JsonFile = { path, before: text, bom, text: body, ops: [] };
     this.json.set(path, f);
     return f;
   }
@@ -234,12 +269,30 @@ class Session {
       list.push(edit);
       staged.set(file, list);
     }
+    // JSON files: an op another fix already made is made once; one that writes the same place
+    // differently (a file read by several resources that need different values) is refused; and
+    // the ops must apply to the file (no key written twice on the way ...).
+    const jsonStaged = new Map<JsonFile, JsonOp[]>();
+    for (const { file, op, parts, by } of p.json) {
+      const key = JSON.stringify([op.op, parts, op.op === 'delete' ? null : op.value]);
+      const list = jsonStaged.get(file) ?? [];
+      if (file.ops.some((o) => o.key === key) || list.some((o) => o.key === key)) continue;
+      const clash = file.ops.find((o) => o.by !== by && related(o.parts, parts));
+      if (clash) throw new Refuse(`${file.path} is also edited by the fix of ${clash.by}, which writes ${describeJsonPath(clash.parts)} differently (the file is read by several resources that need different values); fix it by hand`);
+      list.push({ op, parts, key, by });
+      jsonStaged.set(file, list);
+    }
+    for (const [file, list] of jsonStaged) {
+      try {
+        applyJsonOps({ ...file, ops: [...file.ops, ...list] }, this.context.region);
+      } catch (e) {
+        if (e instanceof JsonEditRefused) throw new Refuse(`${file.path}: ${e.message}`);
+        throw e;
+      }
+    }
     for (const [file, list] of staged) file.edits.push(...list);
     for (const c of p.created) c.file.created.set(c.id, c.text);
-    for (const { file, op, parts } of p.json) {
-      const key = JSON.stringify([op.op, parts, op.op === 'delete' ? null : op.value]);
-      if (!file.ops.some((o) => o.key === key)) file.ops.push({ op, parts, key });
-    }
+    for (const [file, list] of jsonStaged) file.ops.push(...list);
   }
 
   /** The changed files. */
@@ -247,7 +300,7 @@ class Session {
     const out = new Map<string, FileChange>();
     for (const f of this.hcl.values()) {
       if (!f.edits.length) continue;
-      const after = H.applyTextEdits(f.before, f.edits);
+      const after = f.bom + H.applyTextEdits(f.doc.text, f.edits);
       if (after !== f.before) out.set(f.path, { before: f.before, after });
     }
     for (const f of this.json.values()) {
@@ -259,26 +312,45 @@ class Session {
   }
 }
 
-/** Applies a JSON file's ops one after the other, in an order that keeps the original paths valid. */
+/** True when one path is the other or lies under it (`a.b` and `a.b.c`). */
+function related(a: PathPart[], b: PathPart[]): boolean {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/**
+ * Applies a JSON file's ops one after the other, in an order that keeps the original paths valid,
+ * with minimal edits in the file's own formatting (src/fix/json-edit.ts: a file written on one
+ * line stays on one line, nothing around the edit is reformatted). A set under objects that do
+ * not exist yet creates them. Throws JsonEditRefused when an op cannot be made.
+ */
 function applyJsonOps(f: JsonFile, region: string | undefined): string {
-  const formattingOptions = jsonFormatting(f.before);
   const byOp = new Map(f.ops.map((o) => [o.op, o.parts]));
-  let text = f.before;
+  let text = f.text;
   for (const op of orderOps(f.ops.map((o) => o.op))) {
     const parts = byOp.get(op)!;
-    let edits;
-    if (op.op === 'delete') edits = modify(text, parts, undefined, { formattingOptions });
-    else if (op.op === 'set') edits = modify(text, parts, materialise(op.value, region), { formattingOptions });
-    else {
-      const tree = parseTree(text);
-      const list = tree ? findNodeAtLocation(tree, parts) : undefined;
-      edits = list?.type === 'array'
-        ? modify(text, [...parts, -1], materialise(op.value, region), { formattingOptions })
-        : modify(text, parts, [materialise(op.value, region)], { formattingOptions });
+    const tree = parseTree(text);
+    // The shortest part of the path that does not exist: it is set to what is below it, with the value.
+    let missing = 0;
+    if (tree && op.op !== 'delete') {
+      for (let i = 1; i < parts.length; i++) {
+        if (!findNodeAtLocation(tree, parts.slice(0, i))) {
+          missing = i;
+          break;
+        }
+      }
     }
-    text = applyJsonEdits(text, edits);
+    let edit: JsonEdit;
+    if (op.op === 'delete') edit = { op: 'delete', path: parts };
+    else if (missing > 0) {
+      if (parts.slice(missing - 1).some((p) => typeof p !== 'string')) throw new JsonEditRefused(`${describeJsonPath(parts)}: a list on the path is missing`);
+      edit = { op: 'set', path: parts.slice(0, missing), value: materialise(nest(parts.slice(missing), op, op.path), region) };
+    } else if (op.op === 'set') edit = { op: 'set', path: parts, value: materialise(op.value, region) };
+    else edit = { op: 'append', path: parts, value: materialise(op.value, region) };
+    text = applyJsonEdits(text, [edit]);
   }
-  return text;
+  return f.bom + text;
 }
 
 /** The top-level `resource "type" "name"` block of a file. */
@@ -304,11 +376,21 @@ const lineOf = (n: SyntaxNode) => n.startPosition.row + 1;
 /** What planning one fix on one root-module resource needs. */
 interface OpCtx {
   s: Session;
+  /** The fix: `<resource id> <control>`. */
+  by: string;
+  /** The fix being planned (for resources of the root module). */
+  fix?: ControlFix;
   file: HclFile;
   resource: Resource;
   p: Proposal;
   /** Deletions of list items and object elements, by container, made together at the end. */
   deletes: Map<number, { container: SyntaxNode; idx: Set<number> }>;
+  /**
+   * The list items and object elements any fix of the resource deletes, by container: new members
+   * are never anchored on them (a comma added after a member that another fix removes would be
+   * left behind).
+   */
+  doomed?: Map<number, Set<number>>;
   /**
    * New object elements and attributes, by container and key, written at the end: two ops that
    * create one absent key (two appends to an absent `secrets`) must give one key, not two.
@@ -349,9 +431,10 @@ function addEdit(ctx: OpCtx, start: number, end: number, text: string): void {
   ctx.p.hcl.push({ file: ctx.file, edit: { start, end, text } });
 }
 
-function renderOpts(ctx: OpCtx, unit: string): H.RenderOptions {
+function renderOpts(ctx: OpCtx, unit: string, style?: H.ObjectStyle): H.RenderOptions {
   return {
     unit,
+    style,
     eol: ctx.file.doc.eol,
     region: ctx.s.context.region,
     onPlaceholder: () => {
@@ -393,66 +476,103 @@ function padFor(siblings: SyntaxNode[], key: string, multiline: boolean): string
   return key.length < width ? ' '.repeat(width - key.length) : ' ';
 }
 
-/** Inserts `key = value` into an HCL object (after its last element; `, key = value` in a one-line object). */
+/** The style of an object, for what is added to it (src/fix/terraform-hcl.ts styleOf). */
+function objectStyle(ctx: OpCtx, obj: SyntaxNode): H.ObjectStyle {
+  const doc = ctx.file.doc;
+  const style = H.styleOf(obj, (p) => doc.commaAfter(p));
+  // A one-line object always separates with commas: that says nothing of objects written over lines.
+  return H.oneLine(obj) ? { ...style, commas: false, trailing: false } : style;
+}
+
+/** The style of the object a node is written in (HCL style outside objects: block attributes). */
+function styleAround(ctx: OpCtx, n: SyntaxNode): H.ObjectStyle {
+  for (let p = n.parent; p; p = p.parent) {
+    if (p.type === 'object') return objectStyle(ctx, p);
+    if (p.type === 'block' || p.type === 'attribute') break;
+  }
+  return H.HCL_STYLE;
+}
+
+/** The members of a container that neither this fix nor another fix of the resource deletes. */
+function keptMembers(ctx: OpCtx, coll: SyntaxNode): SyntaxNode[] {
+  const gone = ctx.deletes.get(coll.id)?.idx;
+  const doomed = ctx.doomed?.get(coll.id);
+  return H.membersOf(coll).filter((_, i) => !gone?.has(i) && !doomed?.has(i));
+}
+
+/**
+ * Inserts `key = value` into an HCL object (after its last element that stays; `, key = value`
+ * in a one-line object), in the object's own style (`"key": value,` in an object written so).
+ */
 function insertMember(ctx: OpCtx, obj: SyntaxNode, key: string, value: FixValue): void {
   const doc = ctx.file.doc;
-  const elems = H.membersOf(obj);
+  const elems = keptMembers(ctx, obj);
   const open = H.kids(obj).find((c) => c.type === 'object_start')!;
   const close = H.kids(obj).find((c) => c.type === 'object_end')!;
-  const k = H.hclKey(key);
+  const style = objectStyle(ctx, obj);
   if (H.oneLine(obj)) {
-    const v = H.renderValue(value, '', renderOpts(ctx, doc.unit), true);
-    const last = elems[elems.length - 1];
-    if (last) addEdit(ctx, last.endIndex, last.endIndex, `, ${k} = ${v}`);
-    else addEdit(ctx, open.endIndex, close.startIndex, ` ${k} = ${v} `);
+    const v = H.renderValue(value, '', renderOpts(ctx, doc.unit, style), true);
+    const last = H.membersOf(obj)[H.membersOf(obj).length - 1];
+    if (last) addEdit(ctx, last.endIndex, last.endIndex, `, ${H.memberHead(key, style)}${v}`);
+    else addEdit(ctx, open.endIndex, close.startIndex, ` ${H.memberHead(key, style)}${v} `);
     return;
   }
   const closeIndent = doc.indentAt(close.startIndex);
   const last = elems[elems.length - 1];
   const indent = last && doc.firstOnLine(last.startIndex) ? doc.indentAt(last.startIndex) : closeIndent + doc.unit;
   const unit = doc.unitBetween(closeIndent, indent);
-  const v = H.renderValue(value, indent, renderOpts(ctx, unit));
-  const sepTok = last ? (H.token(last, ':') ? ':' : '=') : '=';
-  const pad = sepTok === ':' ? '' : padFor(elems, k, v.includes('\n'));
+  const v = H.renderValue(value, indent, renderOpts(ctx, unit, style));
+  const pad = style.sep === ':' ? ' ' : padFor(H.membersOf(obj), H.styledKey(key, style), v.includes('\n'));
+  const head = H.memberHead(key, style, pad);
   if (!last) {
-    const at = doc.restIsClean(open.endIndex) ? doc.lineEnd(open.endIndex) : open.endIndex;
-    addEdit(ctx, at, at, `${doc.eol}${indent}${k}${pad}${sepTok} ${v}`);
+    const at = doc.insertionAfter(open.endIndex) ?? open.endIndex;
+    addEdit(ctx, at, at, `${doc.eol}${indent}${head}${v}`);
     return;
   }
   const comma = doc.commaAfter(last.endIndex);
   const after = comma ?? last.endIndex;
-  const at = doc.restIsClean(after) ? doc.lineEnd(after) : after;
-  addEdit(ctx, at, at, `${doc.eol}${indent}${k}${pad}${sepTok} ${v}${comma !== null ? ',' : ''}`);
+  const at = doc.insertionAfter(after) ?? after;
+  // Members separated by commas, the last one without: it gets one before the new member.
+  const lead = comma === null && style.commas;
+  if (lead && at !== after) addEdit(ctx, last.endIndex, last.endIndex, ',');
+  addEdit(ctx, at, at, `${lead && at === after ? ',' : ''}${doc.eol}${indent}${head}${v}${comma !== null ? ',' : ''}`);
 }
 
 /** Appends an item to an HCL tuple written in the file. */
 function appendItem(ctx: OpCtx, tuple: SyntaxNode, value: FixValue): void {
   const doc = ctx.file.doc;
-  const items = H.membersOf(tuple);
+  const items = keptMembers(ctx, tuple);
+  if (!items.length && H.membersOf(tuple).length) throw new Refuse(`the list at line ${lineOf(tuple)} loses all its items to another edit; change it by hand`);
   const close = H.kids(tuple).find((c) => c.type === 'tuple_end')!;
   const last = items[items.length - 1];
+  // The new item is written like the objects already in the list (or the object around it).
+  const lastObj = last ? H.collectionOf(last) : null;
+  const style = lastObj?.type === 'object' ? objectStyle(ctx, lastObj) : styleAround(ctx, tuple);
   if (!last) {
     const indent = doc.indentAt(tuple.startIndex);
-    addEdit(ctx, tuple.startIndex, tuple.endIndex, H.renderValue([value], indent, renderOpts(ctx, doc.unit), H.oneLine(tuple) && !H.needsMultiline(value)));
+    addEdit(ctx, tuple.startIndex, tuple.endIndex, H.renderValue([value], indent, renderOpts(ctx, doc.unit, style), H.oneLine(tuple) && !H.needsMultiline(value)));
     return;
   }
   if (H.oneLine(tuple)) {
-    addEdit(ctx, last.endIndex, last.endIndex, `, ${H.renderValue(value, '', renderOpts(ctx, doc.unit), true)}`);
+    const end = H.membersOf(tuple)[H.membersOf(tuple).length - 1];
+    addEdit(ctx, end.endIndex, end.endIndex, `, ${H.renderValue(value, '', renderOpts(ctx, doc.unit, style), true)}`);
     return;
   }
   const closeIndent = doc.indentAt(close.startIndex);
   const indent = doc.firstOnLine(last.startIndex) ? doc.indentAt(last.startIndex) : closeIndent + doc.unit;
-  const v = H.renderValue(value, indent, renderOpts(ctx, doc.unitBetween(closeIndent, indent)));
+  const v = H.renderValue(value, indent, renderOpts(ctx, doc.unitBetween(closeIndent, indent), style));
   const comma = doc.commaAfter(last.endIndex);
   if (comma !== null) {
-    const at = doc.restIsClean(comma) ? doc.lineEnd(comma) : comma;
+    const at = doc.insertionAfter(comma) ?? comma;
     addEdit(ctx, at, at, `${doc.eol}${indent}${v},`);
-  } else if (doc.text.slice(last.endIndex, doc.lineEnd(last.endIndex)).trim() === '' || !doc.restIsClean(last.endIndex)) {
+    return;
+  }
+  const at = doc.insertionAfter(last.endIndex);
+  if (at === null || at === last.endIndex) {
     addEdit(ctx, last.endIndex, last.endIndex, `,${doc.eol}${indent}${v}`);
   } else {
     // A comment follows the last item: the comma goes after the item, the new item after the comment.
     addEdit(ctx, last.endIndex, last.endIndex, ',');
-    const at = doc.lineEnd(last.endIndex);
     addEdit(ctx, at, at, `${doc.eol}${indent}${v}`);
   }
 }
@@ -499,7 +619,18 @@ function replaceValue(ctx: OpCtx, member: SyntaxNode, valueNode: SyntaxNode, val
   const indent = doc.indentAt(member.startIndex);
   const parent = member.parent;
   const unit = parent ? doc.unitBetween(doc.indentAt(parent.startIndex), indent) : doc.unit;
-  addEdit(ctx, valueNode.startIndex, valueNode.endIndex, H.renderValue(value, indent, renderOpts(ctx, unit), inline));
+  addEdit(ctx, valueNode.startIndex, valueNode.endIndex, H.renderValue(value, indent, renderOpts(ctx, unit, styleAround(ctx, valueNode)), inline));
+}
+
+/** `7 and 9`, `3, 5 and 8`: the lines of nodes, for messages. */
+function linesOf(nodes: SyntaxNode[]): string {
+  const l = nodes.map(lineOf);
+  return l.length > 1 ? `${l.slice(0, -1).join(', ')} and ${l[l.length - 1]}` : String(l[0]);
+}
+
+/** Refuses a key written more than once in one object or block: Terraform rejects it, and the scan reads the last one. */
+function refuseDuplicates(path: string, same: SyntaxNode[], where: string): void {
+  if (same.length > 1) throw new Refuse(`${path} is written ${same.length} times in one ${where} (lines ${linesOf(same)}): Terraform rejects a duplicate, and ecsguard reads the last one; remove the duplicates by hand first`);
 }
 
 /** Applies the rest of an op inside an HCL expression written in the file (objects and tuples of `jsonencode`, attribute values). */
@@ -527,6 +658,7 @@ function exprOp(ctx: OpCtx, expr: SyntaxNode, parts: PathPart[], op: FixOp, path
   const here = path ? `${path}.${head}` : head;
   if (coll.type !== 'object') throw new Refuse(`${path} is not written as an object`);
   const elems = H.membersOf(coll);
+  refuseDuplicates(here, H.elemsWithKey(coll, head), 'object');
   const elem = elems.find((e) => H.elemKey(e) === head);
   if (!elem && elems.some((e) => H.elemKey(e) === null)) throw new Refuse(`${path} has computed keys, so ${head} cannot be located`);
   if (!elem) {
@@ -565,16 +697,71 @@ function literalFilePath(arg: SyntaxNode, moduleDir: string): string | null {
   return out;
 }
 
+/** The JSON file a `file()` argument written in `file` reads (path as the scan names files), or null when its path is not a literal. */
+function jsonPathOf(arg: SyntaxNode, file: string, root: string): string | null {
+  const moduleDir = relative(resolve(root), resolve(dirname(file))) || '.';
+  const rel = literalFilePath(arg, moduleDir);
+  return rel === null ? null : displayPath(resolve(root, rel));
+}
+
+/** The argument of `container_definitions = file(...)` in a resource block, or null. */
+function fileArgOf(block: SyntaxNode): SyntaxNode | null {
+  const attr = H.findAttr(block, 'container_definitions');
+  const u = attr ? H.unwrap(H.valueOf(attr)!) : null;
+  if (!u || u.type !== 'function_call' || H.kids(u)[0]?.text !== 'file') return null;
+  const args = H.kids(u).find((c) => c.type === 'function_arguments');
+  const list = args ? H.kids(args).filter((c) => c.type === 'expression') : [];
+  return list.length === 1 ? list[0] : null;
+}
+
+/** The edits of a fix in the container definitions (what it writes in a JSON file read with file()). */
+const containerOps = (f: ControlFix) => JSON.stringify(f.ops.filter((o) => o.path.startsWith('containerDefinitions')));
+
+/**
+ * A JSON file read with file() by several task definitions of the root module: an edit of it
+ * changes them all, so it is made only when each of the others gets the same fix with the same
+ * edits (otherwise: refused, the file left alone).
+ */
+function checkOtherReaders(ctx: OpCtx, jsonPath: string, root: string): void {
+  const fix = ctx.fix;
+  if (!fix) return;
+  const me = parseAddress(ctx.resource.id);
+  for (const f of ctx.s.folder(root)) {
+    const body = H.kids(f.root).find((c) => c.type === 'body');
+    for (const b of body ? H.kids(body) : []) {
+      if (b.type !== 'block' || H.nameOf(b) !== 'resource' || H.labelsOf(b)[0] !== 'aws_ecs_task_definition') continue;
+      const name = H.labelsOf(b)[1];
+      if (f.path === ctx.file.path && me && me.type === 'aws_ecs_task_definition' && name === me.name) continue;
+      const arg = fileArgOf(b);
+      if (!arg || jsonPathOf(arg, f.path, root) !== jsonPath) continue;
+      const readers = ctx.s.targets.filter((t) => {
+        const a = parseAddress(t.resource.id);
+        return a && !a.modules.length && a.type === 'aws_ecs_task_definition' && a.name === name && resolve(t.resource.root ?? '.') === resolve(root);
+      });
+      const id = `aws_ecs_task_definition.${name}`;
+      if (!readers.length) throw new Refuse(`${jsonPath} is also read by ${id} (${f.path}:${lineOf(b)}), which does not need this fix: an edit of the file would change it too; fix it by hand (give each task definition its own file, for instance)`);
+      for (const u of readers) {
+        const theirs = u.plan.fixes.find((x) => x.control === fix.control);
+        if (!theirs || containerOps(theirs) !== containerOps(fix)) {
+          throw new Refuse(`${jsonPath} is also read by ${u.resource.id}, which ${theirs ? `needs other edits for ${fix.control}` : 'does not get this fix'}: an edit of the file would change it too; fix it by hand (give each task definition its own file, for instance)`);
+        }
+      }
+    }
+  }
+}
+
 /** An op under `containerDefinitions` of `file("x.json")`: recorded for the JSON file. */
 function jsonFileOp(ctx: OpCtx, arg: SyntaxNode, parts: PathPart[], op: FixOp): void {
   const root = ctx.resource.root ?? dirname(ctx.file.path);
-  const moduleDir = relative(resolve(root), resolve(dirname(ctx.file.path))) || '.';
-  const rel = literalFilePath(arg, moduleDir);
-  if (rel === null) throw new Refuse(`container_definitions is file(${arg.text}), whose path is not a literal; edit the JSON file by hand`);
-  const jf = ctx.s.loadJson(displayPath(resolve(root, rel)));
+  const path = jsonPathOf(arg, ctx.file.path, root);
+  if (path === null) throw new Refuse(`container_definitions is file(${arg.text}), whose path is not a literal; edit the JSON file by hand`);
+  checkOtherReaders(ctx, path, root);
+  const jf = ctx.s.loadJson(path);
   const errors: ParseError[] = [];
-  const tree = parseTree(jf.before, errors);
+  const tree = parseTree(jf.text, errors, { disallowComments: true, allowTrailingComma: false });
   if (!tree || errors.length || tree.type !== 'array') throw new Refuse(`${jf.path} is not a JSON list of container definitions`);
+  const dup = duplicateOnPath(tree, parts);
+  if (dup) throw new Refuse(`${jf.path}: ${dup}`);
   const container = findNodeAtLocation(tree, [parts[0]]);
   if (!container || container.type !== 'object') throw new Refuse(`containerDefinitions[${String(parts[0])}] is not an object in ${jf.path}`);
   const target = findNodeAtLocation(tree, parts);
@@ -583,7 +770,7 @@ function jsonFileOp(ctx: OpCtx, arg: SyntaxNode, parts: PathPart[], op: FixOp): 
     const n: JsonNode | undefined = findNodeAtLocation(tree, parts.slice(0, i));
     if (!n) {
       if (op.op === 'delete') return;
-      if (parts.slice(i).some((p) => typeof p !== 'string')) throw new Refuse(`${op.path}: a list on the path is missing in ${jf.path}`);
+      if (parts.slice(i - 1).some((p) => typeof p !== 'string')) throw new Refuse(`${op.path}: a list on the path is missing in ${jf.path}`);
       break;
     }
     if (n.type !== (typeof parts[i] === 'number' ? 'array' : 'object')) throw new Refuse(`${op.path}: ${jf.path} has another kind of value on the path`);
@@ -591,7 +778,7 @@ function jsonFileOp(ctx: OpCtx, arg: SyntaxNode, parts: PathPart[], op: FixOp): 
   if (op.op === 'delete' && !target) return;
   if (op.op === 'append' && target && target.type !== 'array') throw new Refuse(`${op.path} is not a list in ${jf.path}`);
   if (op.op !== 'delete' && containsRegion(op.value) && !ctx.s.context.region && !ctx.p.todo.includes(REGION_TODO)) ctx.p.todo.push(REGION_TODO);
-  ctx.p.json.push({ file: jf, op: op.op !== 'delete' && containsRegion(op.value) && !ctx.s.context.region ? { ...op, value: withPlaceholder(op.value) } : op, parts });
+  ctx.p.json.push({ file: jf, op: op.op !== 'delete' && containsRegion(op.value) && !ctx.s.context.region ? { ...op, value: withPlaceholder(op.value) } : op, parts, by: ctx.by });
 }
 
 function containsRegion(v: FixValue): boolean {
@@ -651,9 +838,8 @@ function insertAttr(ctx: OpCtx, block: SyntaxNode, name: string, value: FixValue
   const indent = last ? doc.indentAt(last.startIndex) : items[0] ? doc.indentAt(items[0].startIndex) : outer + doc.unit;
   const v = H.renderValue(value, indent, renderOpts(ctx, doc.unitBetween(outer, indent)));
   const pad = padFor(attrs, name, v.includes('\n'));
-  const after = last ? last.endIndex : open.endIndex;
-  if (!doc.restIsClean(after)) throw new Refuse(`the block at line ${lineOf(block)} has an unusual layout; add ${name} by hand`);
-  const at = doc.lineEnd(after);
+  const at = doc.insertionAfter(last ? last.endIndex : open.endIndex);
+  if (at === null) throw new Refuse(`the block at line ${lineOf(block)} has an unusual layout; add ${name} by hand`);
   addEdit(ctx, at, at, `${doc.eol}${indent}${name}${pad}= ${v}`);
 }
 
@@ -673,9 +859,8 @@ function appendBlock(ctx: OpCtx, block: SyntaxNode, type: string, lines: H.Block
   } else anchor = items[items.length - 1];
   const indent = anchor ? doc.indentAt(anchor.startIndex) : outer + doc.unit;
   if (!anchor) sep = doc.eol;
-  const after = anchor ? anchor.endIndex : open.endIndex;
-  if (!doc.restIsClean(after)) throw new Refuse(`the block at line ${lineOf(block)} has an unusual layout; add the ${type} block by hand`);
-  const at = doc.lineEnd(after);
+  const at = doc.insertionAfter(anchor ? anchor.endIndex : open.endIndex);
+  if (at === null) throw new Refuse(`the block at line ${lineOf(block)} has an unusual layout; add the ${type} block by hand`);
   addEdit(ctx, at, at, `${sep}${indent}${H.renderBlock(type, lines, indent, renderOpts(ctx, doc.unitBetween(outer, indent)))}`);
 }
 
@@ -688,7 +873,9 @@ function removeLines(ctx: OpCtx, node: SyntaxNode, what: string): void {
 
 /** The one block of a type in a body, or undefined; refuses a `dynamic` one. */
 function singleBlock(block: SyntaxNode, type: string, path: string): SyntaxNode | undefined {
-  const found = blocksOf(block, type)[0];
+  const all = blocksOf(block, type);
+  if (all.length > 1 && !all.some(isDynamic)) refuseDuplicates(`${path} (${type})`, all, 'block');
+  const found = all[0];
   if (found && isDynamic(found)) throw new Refuse(`${path} is made by a dynamic "${type}" block (line ${lineOf(found)}); blocks made by dynamic are not changed automatically`);
   return found;
 }
@@ -753,6 +940,7 @@ function bodyOp(ctx: OpCtx, block: SyntaxNode, parts: PathPart[], op: FixOp, spe
     return bodyOp(ctx, blk, rest, op, field.fields ?? {}, here);
   }
   if (blocksOf(block, tf).length) throw new Refuse(`${tf} is written as a block; change it by hand`);
+  refuseDuplicates(tf, H.bodyItems(block).filter((c) => c.type === 'attribute' && H.nameOf(c) === tf), 'block');
   const attr = H.findAttr(block, tf);
   if (rest.length) {
     if (!attr) {
@@ -776,26 +964,91 @@ function bodyOp(ctx: OpCtx, block: SyntaxNode, parts: PathPart[], op: FixOp, spe
   return replaceValue(ctx, attr, value, tfValue(head, op.value), false);
 }
 
-/** Another file that overrides the resource (`*_override.tf`), whose blocks win over the edited one. */
-function overriddenBy(file: string, type: string, name: string, s: Session): string | null {
+/**
+ * What the override files beside `file` (`override.tf`, `*_override.tf`) set in the block
+ * `kind "labels"...`: the names of the attributes and nested block types each sets, whose values
+ * win over those of `file` (Terraform merges override files last). Unreadable files set nothing.
+ */
+function overridesOf(s: Session, file: string, kind: string, labels: string[]): { path: string; names: Set<string> }[] {
   const dir = dirname(file);
   let names: string[];
   try {
-    names = readdirSync(dir).filter(isOverrideFile);
+    names = readdirSync(dir).filter(isOverrideFile).sort();
   } catch {
-    return null;
+    return [];
   }
-  const re = new RegExp(`resource\\s+"${type}"\\s+"${name}"`);
+  const out: { path: string; names: Set<string> }[] = [];
   for (const n of names) {
     const path = displayPath(resolve(dir, n));
     if (path === file) continue;
+    let f: HclFile;
     try {
-      if (re.test(s.readFile(path))) return path;
+      f = s.loadHcl(path);
     } catch {
-      // An unreadable override file is reported by the scan.
+      continue;
+    }
+    const body = H.kids(f.root).find((c) => c.type === 'body');
+    for (const b of body ? H.kids(body) : []) {
+      if (b.type !== 'block' || H.nameOf(b) !== kind || H.labelsOf(b).join('\u0000') !== labels.join('\u0000')) continue;
+      const set = new Set(H.bodyItems(b).map((c) => (c.type === 'block' && isDynamic(c) ? H.labelsOf(c)[0] ?? '' : H.nameOf(c))));
+      out.push({ path, names: set });
     }
   }
-  return null;
+  return out;
+}
+
+/**
+ * What `lifecycle { ignore_changes = [...] }` of a resource block lists: attribute and block names,
+ * `*` for `all` (or anything that cannot be read); null without it. Terraform does not deploy
+ * changes to those: an edit there would change the file and nothing else.
+ */
+function ignoredChanges(block: SyntaxNode): Set<string> | null {
+  const lifecycle = H.bodyItems(block).find((c) => c.type === 'block' && H.nameOf(c) === 'lifecycle');
+  const attr = lifecycle ? H.findAttr(lifecycle, 'ignore_changes') : undefined;
+  if (!attr) return null;
+  const v = H.valueOf(attr)!;
+  const coll = H.collectionOf(v);
+  if (!coll || coll.type !== 'tuple') return new Set(['*']);
+  // `container_definitions`, `network_configuration[0].assign_public_ip`, `"pid_mode"` (older syntax): the first name.
+  return new Set(H.membersOf(coll).map((m) => /^"?([A-Za-z_][A-Za-z0-9_-]*)/.exec(m.text.trim())?.[1] ?? '*'));
+}
+
+function refuseIgnored(ignored: Set<string> | null, name: string): void {
+  if (!ignored || !(ignored.has('*') || ignored.has(name))) return;
+  throw new Refuse(`lifecycle.ignore_changes of this resource ${ignored.has('*') ? 'is all' : `lists ${name}`}: terraform apply would not deploy the edit; take ${name} out of ignore_changes first, or change it where it is deployed from`);
+}
+
+/**
+ * The list items and object elements the fixes of a resource delete, by container: planned once
+ * for all of them, so that a fix that adds a member does not anchor it on one another fix removes.
+ */
+function doomedMembers(s: Session, t: PatchTarget, file: HclFile, block: SyntaxNode, spec: Spec): Map<number, Set<number>> {
+  const out = new Map<number, Set<number>>();
+  for (const fix of t.plan.fixes) {
+    const p: Proposal = { hcl: [], json: [], created: [], changes: [], todo: [] };
+    const ctx: OpCtx = { s, by: '', file, resource: t.resource, p, deletes: new Map(), pending: new Map() };
+    for (const op of fix.ops) {
+      if (op.op !== 'delete') continue;
+      try {
+        bodyOp(ctx, block, parsePath(op.path), op, spec, '');
+      } catch {
+        // A delete that cannot be planned is refused with its fix; it removes nothing.
+      }
+    }
+    for (const [id, d] of ctx.deletes) out.set(id, new Set([...(out.get(id) ?? []), ...d.idx]));
+  }
+  return out;
+}
+
+/** Refuses an edit of `name` in `file` when an override file sets it (the edit would not take effect). */
+function refuseOverridden(overrides: { path: string; names: Set<string> }[], name: string, what: string, file: string): void {
+  const o = overrides.find((x) => x.names.has(name));
+  if (o) throw new Refuse(`${o.path} sets ${name} for ${what}, and an override file wins over ${file}: the edit would not take effect; change it in ${o.path} by hand`);
+}
+
+/** The reason of a refusal; an unexpected error (a bug) costs the fix, never the run. */
+function refusalOf(e: unknown): string {
+  return e instanceof Refuse ? e.message : `the Terraform patcher failed (${e instanceof Error ? e.message : String(e)}); this fix was not applied`;
 }
 
 function refuseAll(s: Session, t: PatchTarget, reason: string): void {
@@ -815,15 +1068,22 @@ function patchRootTarget(s: Session, t: PatchTarget, addr: Address, spec: Spec):
   const block = findResource(file.root, addr.type, addr.name);
   if (!block) return refuseAll(s, t, `the block resource "${addr.type}" "${addr.name}" was not found in ${path}`);
   if (block.hasError) return refuseAll(s, t, `the block resource "${addr.type}" "${addr.name}" in ${path} has a syntax error`);
-  const over = overriddenBy(path, addr.type, addr.name, s);
-  if (over) return refuseAll(s, t, `${over} overrides this resource, so an edit in ${path} may not take effect; fix it by hand`);
+  const overrides = overridesOf(s, path, 'resource', [addr.type, addr.name]);
+  const ignored = ignoredChanges(block);
+  const doomed = doomedMembers(s, t, file, block, spec);
   for (const fix of t.plan.fixes) {
+    if (!fix.ops.length) continue;
     const p: Proposal = { hcl: [], json: [], created: [], changes: [], todo: [] };
-    const ctx: OpCtx = { s, file, resource: r, p, deletes: new Map(), pending: new Map() };
+    const ctx: OpCtx = { s, by: `${r.id} ${fix.control}`, fix, file, resource: r, p, deletes: new Map(), pending: new Map(), doomed };
     let at: string | null = fix.ops[0]?.path ?? null;
     try {
       for (const op of fix.ops) {
         at = op.path;
+        const head = parsePath(op.path)[0];
+        if (typeof head === 'string') {
+          refuseOverridden(overrides, tfField(spec, head)[0], 'this resource', path);
+          refuseIgnored(ignored, tfField(spec, head)[0]);
+        }
         bodyOp(ctx, block, parsePath(op.path), op, spec, '');
       }
       flushPending(ctx);
@@ -831,12 +1091,43 @@ function patchRootTarget(s: Session, t: PatchTarget, addr: Address, spec: Spec):
       if (!p.hcl.length && !p.json.length) throw new Refuse(`nothing to change was found in ${path}: the failing values are not written in the resource block`);
       at = fix.ops[0]?.path ?? null;
       s.commit(p);
-      s.applied.push(appliedOf(fix, r, p));
+      const a = appliedOf(fix, r, p);
+      s.applied.push(a);
+      s.filesOf.set(a, filesOfProposal(p));
+      s.rootOf.set(a, r.root ?? '.');
     } catch (e) {
-      if (!(e instanceof Refuse)) throw e;
-      s.refused.push({ control: fix.control, path: at, reason: e.message, resource: resourceRef(r) });
+      s.refused.push({ control: fix.control, path: at, reason: refusalOf(e), resource: resourceRef(r) });
     }
   }
+  settleSameEdits(s, t);
+}
+
+/**
+ * Fixes without edits of their own, whose edit another fix of the resource makes (the plan says
+ * `the same edit as ECS.20`: ECS.21 on a task definition without an operating system family):
+ * applied when that fix is, refused when it is not.
+ */
+function settleSameEdits(s: Session, t: PatchTarget): void {
+  const ref = resourceRef(t.resource);
+  for (const fix of t.plan.fixes) {
+    if (fix.ops.length) continue;
+    const named = [...new Set(fix.changes.flatMap((c) => [...c.matchAll(/the same edit as ([A-Z]+\.\d+)/g)].map((m) => m[1])))];
+    const done = named.map((c) => s.applied.find((a) => a.control === c && a.resource.type === ref.type && a.resource.id === ref.id && a.resource.file === ref.file && s.rootOf.get(a) === (t.resource.root ?? '.')));
+    if (named.length && done.every((a) => a !== undefined)) {
+      const a: AppliedFix = { ...fix, resource: ref };
+      s.applied.push(a);
+      s.filesOf.set(a, [...new Set(done.flatMap((d) => s.filesOf.get(d!) ?? []))]);
+      s.rootOf.set(a, t.resource.root ?? '.');
+    } else {
+      const reason = named.length ? `its edit is the one of ${named.join(', ')}, which was not applied` : 'the plan has no edit for it';
+      s.refused.push({ control: fix.control, path: null, reason, resource: ref });
+    }
+  }
+}
+
+/** The files a proposal edits. */
+function filesOfProposal(p: Proposal): string[] {
+  return [...new Set([...p.hcl.map((x) => x.file.path), ...p.json.map((x) => x.file.path)])];
 }
 
 function appliedOf(fix: ControlFix, r: Resource, p: Proposal): AppliedFix {
@@ -866,6 +1157,19 @@ class ModuleLookup {
       cur = v;
     }
     return cur;
+  }
+
+  /** The type constraint of the module's variable NAME as written (`string`, `list(string)` ...), or null. */
+  variableType(name: string): string | null {
+    for (const f of this.files) {
+      const body = H.kids(f.root).find((c) => c.type === 'body');
+      for (const b of body ? H.kids(body) : []) {
+        if (b.type !== 'block' || H.nameOf(b) !== 'variable' || H.labelsOf(b)[0] !== name) continue;
+        const t = H.findAttr(b, 'type');
+        return t ? H.valueOf(t)!.text.trim() : null;
+      }
+    }
+    return null;
   }
 
   /** How many times `var.NAME` appears in the module. */
@@ -934,6 +1238,15 @@ class ModuleLookup {
   }
 }
 
+/** True when Terraform converts `v` to a variable of type `type` (a simple type; complex types are left to a human). */
+function typeAccepts(type: string | null, v: FixValue): boolean {
+  if (type === null || type === 'any') return true;
+  if (type === 'string') return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
+  if (type === 'number') return typeof v === 'number' || (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v)));
+  if (type === 'bool') return typeof v === 'boolean' || v === 'true' || v === 'false';
+  return false;
+}
+
 /** A module block that calls the next module of an address, with the file it is in. */
 interface ModuleCall {
   file: HclFile;
@@ -985,17 +1298,33 @@ function patchModuleTarget(s: Session, t: PatchTarget, addr: Address, spec: Spec
   const reasonBase = `${r.id} is defined in the module ${source}, whose files are not edited (they may be shared or downloaded)`;
   const show = (v: FixValue) => H.renderValue(v, '', { unit: '  ', eol: '\n', region: s.context.region }, true);
   for (const fix of t.plan.fixes) {
+    if (!fix.ops.length) continue;
     const notes: string[] = [];
     const inputs: { name: string; value: FixValue; path: string }[] = [];
     let auto = !!call && calls.length === 1;
     let why = '';
     for (const op of fix.ops) {
       const parts = parsePath(op.path);
+      const head = parts[0];
+      const ignored = block ? ignoredChanges(block) : null;
+      if (typeof head === 'string' && ignored) {
+        try {
+          refuseIgnored(ignored, tfField(spec, head)[0]);
+        } catch (e) {
+          auto = false;
+          why ||= `; ${(e as Error).message}`;
+        }
+      }
       const found: Found = lookup && block ? lookup.body(block, parts, spec) : { why: 'the resource block was not found' };
       const name = 'node' in found ? H.directVariable(found.node) : null;
       const toWhere = where ? ` in the module block at ${where}` : ' where the module is called';
       if (name && op.op === 'set') {
         const value = tfValue(parts[parts.length - 1], op.value);
+        const type = lookup!.variableType(name);
+        if (!typeAccepts(type, value)) {
+          auto = false;
+          why ||= `; the module declares var.${name} with type = ${type}, which ${show(value)} is not`;
+        }
         const others = lookup!.uses(name) > 1;
         notes.push(`${label} (${source}): set its input '${name}' to ${show(value)}${toWhere}${others ? ` (the module also uses var.${name} elsewhere: check those uses)` : ''}`);
         if (others) {
@@ -1013,7 +1342,7 @@ function patchModuleTarget(s: Session, t: PatchTarget, addr: Address, spec: Spec
     }
     if (auto && call) {
       const p: Proposal = { hcl: [], json: [], created: [], changes: [], todo: [] };
-      const ctx: OpCtx = { s, file: call.file, resource: r, p, deletes: new Map(), pending: new Map() };
+      const ctx: OpCtx = { s, by: `${r.id} ${fix.control}`, file: call.file, resource: r, p, deletes: new Map(), pending: new Map() };
       try {
         const seen = new Map<string, string>();
         for (const inp of inputs) {
@@ -1021,6 +1350,8 @@ function patchModuleTarget(s: Session, t: PatchTarget, addr: Address, spec: Spec
           if (seen.has(inp.name) && seen.get(inp.name) !== shown) throw new Refuse(`two fields want different values for the input '${inp.name}'`);
           if (seen.has(inp.name)) continue;
           seen.set(inp.name, shown);
+          refuseOverridden(overridesOf(s, call.file.path, 'module', [addr.modules[0].name]), inp.name, `module "${addr.modules[0].name}"`, where!);
+          refuseDuplicates(inp.name, H.bodyItems(call.block).filter((c) => c.type === 'attribute' && H.nameOf(c) === inp.name), 'block');
           const attr = H.findAttr(call.block, inp.name);
           if (attr) {
             const v = H.valueOf(attr)!;
@@ -1032,26 +1363,70 @@ function patchModuleTarget(s: Session, t: PatchTarget, addr: Address, spec: Spec
         if (!p.hcl.length) throw new Refuse('nothing to change was found in the module block');
         s.commit(p);
         // Only the calling module block changed: say so, with the effect inside the module.
-        s.applied.push({
+        const a: AppliedFix = {
           ...fix,
           changes: p.changes.map((c, i) => (i === 0 ? `${c}, so that in the module: ${fix.changes.join('; ')}` : c)),
           todo: [...fix.todo, ...p.todo.filter((x) => !fix.todo.includes(x))],
           resource: resourceRef(r),
-        });
+        };
+        s.applied.push(a);
+        s.filesOf.set(a, filesOfProposal(p));
+        s.rootOf.set(a, r.root ?? '.');
         continue;
       } catch (e) {
-        if (!(e instanceof Refuse)) throw e;
-        why = `; ${e.message}`;
+        why = `; ${refusalOf(e)}`;
       }
     }
     for (const n of notes) if (!s.guidance.includes(n)) s.guidance.push(n);
     s.refused.push({ control: fix.control, path: fix.ops[0]?.path ?? null, reason: `${reasonBase}${why}; see next steps`, resource: resourceRef(r) });
   }
+  settleSameEdits(s, t);
+}
+
+/**
+ * `count` and `for_each` make several instances of one block, and an edit of the block's text
+ * changes them all. A fix is made only when every instance of the block among `targets` needs it
+ * with the same edits; otherwise it is refused for each (its log group names the instance's
+ * family, one instance passes ...): one edit would give them all the same value. Returns the
+ * targets without those fixes.
+ */
+function sameEditsPerBlock(s: Session, targets: readonly PatchTarget[]): PatchTarget[] {
+  const groups = new Map<string, { base: string; list: PatchTarget[] }>();
+  for (const t of targets) {
+    const addr = parseAddress(t.resource.id);
+    if (!addr || t.resource.origin.kind !== 'file') continue;
+    const base = [...addr.modules.map((m) => `module.${m.name}`), addr.type, addr.name].join('.');
+    const k = [t.resource.root ?? '', t.resource.origin.file, base].join('\u0000');
+    const g = groups.get(k) ?? { base, list: [] };
+    g.list.push(t);
+    groups.set(k, g);
+  }
+  const drop = new Map<PatchTarget, Set<string>>();
+  for (const { base, list } of groups.values()) {
+    if (list.length < 2) continue;
+    for (const control of new Set(list.flatMap((t) => t.plan.fixes.map((f) => f.control)))) {
+      const sigs = list.map((t) => {
+        const f = t.plan.fixes.find((x) => x.control === control);
+        return f ? JSON.stringify(f.ops) : null;
+      });
+      if (sigs.every((x) => x !== null && x === sigs[0])) continue;
+      const none = list.filter((_, i) => sigs[i] === null).map((t) => t.resource.id);
+      const reason = `${base} is one block for ${list.length} instances (count or for_each), and they need different edits for ${control}${none.length ? ` (${none.join(', ')} ${none.length === 1 ? 'needs' : 'need'} none)` : ''}: an edit of the block would give every instance the same value; fix it by hand (a value that depends on count.index or each.key, for instance)`;
+      list.forEach((t, i) => {
+        if (sigs[i] === null) return;
+        const f = t.plan.fixes.find((x) => x.control === control)!;
+        s.refused.push({ control, path: f.ops[0]?.path ?? null, reason, resource: resourceRef(t.resource) });
+        drop.set(t, (drop.get(t) ?? new Set()).add(control));
+      });
+    }
+  }
+  return targets.map((t) => (drop.has(t) ? { ...t, plan: { ...t.plan, fixes: t.plan.fixes.filter((f) => !drop.get(t)!.has(f.control)) } } : t));
 }
 
 function run(targets: readonly PatchTarget[], context: PatchContext, readFile: ReadFile, editable: (path: string) => boolean, only?: string): TerraformPatchOutcome {
   const s = new Session(context, readFile, editable, only);
-  for (const t of targets) {
+  s.targets = sameEditsPerBlock(s, targets);
+  for (const t of s.targets) {
     if (!t.plan.fixes.length) continue;
     const r = t.resource;
     if (r.origin.kind !== 'file' || r.origin.format !== 'tf-hcl') {
@@ -1064,10 +1439,17 @@ function run(targets: readonly PatchTarget[], context: PatchContext, readFile: R
       refuseAll(s, t, `${r.id} is not the address of an ECS resource ecsguard can edit`);
       continue;
     }
-    if (addr.modules.length) patchModuleTarget(s, t, addr, spec);
-    else patchRootTarget(s, t, addr, spec);
+    const [a0, r0] = [s.applied.length, s.refused.length];
+    try {
+      if (addr.modules.length) patchModuleTarget(s, t, addr, spec);
+      else patchRootTarget(s, t, addr, spec);
+    } catch (e) {
+      // A bug outside one fix's planning: the fixes of this resource not yet reported are refused.
+      const reported = new Set([...s.applied.slice(a0), ...s.refused.slice(r0)].map((f) => f.control));
+      for (const fix of t.plan.fixes) if (!reported.has(fix.control)) s.refused.push({ control: fix.control, path: fix.ops[0]?.path ?? null, reason: refusalOf(e), resource: resourceRef(r) });
+    }
   }
-  return { files: s.files(), applied: s.applied, refused: s.refused, guidance: s.guidance };
+  return { files: s.files(), applied: s.applied, refused: s.refused, guidance: s.guidance, filesOf: s.filesOf, rootOf: s.rootOf };
 }
 
 /**
