@@ -75,8 +75,9 @@ export async function fixPaths(paths: string[], options: FixOptions = {}): Promi
   const report: FixReport = { changes: [], applied: [], refused: [], guidance: [], errors: result.errors, resources: result.summary.resources };
   const byFile = new Map<string, { format: string; targets: PatchTarget[] }>();
   const terraform: PatchTarget[] = [];
-  for (const { resource } of result.judged ?? []) {
-    const plan = planFixes(resource, controls, options.fix);
+  for (const { resource, findings } of result.judged ?? []) {
+    const suppressed = new Map(findings.flatMap((f) => (f.suppressed ? [[f.control, `${f.suppressed.by}: ${f.suppressed.reason}`] as const] : [])));
+    const plan = planFixes(resource, controls, options.fix, suppressed);
     if (plan.fixes.length === 0 && plan.refused.length === 0) continue;
     const origin = resource.origin;
     if (origin.kind !== 'file') {

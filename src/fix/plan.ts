@@ -322,11 +322,12 @@ export const FIXABLE_CONTROLS: readonly string[] = Object.keys(FIXERS).filter((i
 /**
  * Plans the fixes of `resource`: runs each control, and for every one that is FAILED either plans
  * its fix or says why it is not changed. Controls that pass or are NOT_AVAILABLE are left alone
- * (an unknown value is never overwritten). Throws ConfigError for settings {@link checkFixSettings}
+ * (an unknown value is never overwritten), and so are controls in `suppressed` (control ID ->
+ * the suppression's reason), which are listed as not changed. Throws ConfigError for settings {@link checkFixSettings}
  * rejects. Resources with undecidable conditions (`variants`)
  * are planned on their first reading; the source patchers refuse paths under an intrinsic.
  */
-export function planFixes(resource: Resource, controls: readonly FixableControl[], settings: FixSettings = {}): FixPlan {
+export function planFixes(resource: Resource, controls: readonly FixableControl[], settings: FixSettings = {}, suppressed?: ReadonlyMap<string, string>): FixPlan {
   checkFixSettings(settings);
   const s: Required<FixSettings> = { ...FIX_DEFAULTS, ...Object.fromEntries(Object.entries(settings).filter(([, v]) => v !== undefined)) };
   const plan: FixPlan = { fixes: [], refused: [] };
@@ -334,6 +335,12 @@ export function planFixes(resource: Resource, controls: readonly FixableControl[
     if (!control.resourceTypes.includes(resource.type)) continue;
     const failed = control.evaluate(resource, params).filter((e) => e.status === 'FAILED');
     if (failed.length === 0) continue;
+    // An accepted exception is not "fixed" behind the team's back: it stays as it is, and says so.
+    const accepted = suppressed?.get(control.id);
+    if (accepted !== undefined) {
+      plan.refused.push({ control: control.id, path: failed[0].path, reason: `suppressed (${accepted}): not changed; remove the suppression to have it fixed` });
+      continue;
+    }
     const fixer = FIXERS[control.id];
     if (!fixer) {
       plan.refused.push({ control: control.id, path: failed[0].path, reason: `no automatic fix for ${control.id}: ${firstSentence(control.docs.fix)} (ecsguard explain ${control.id})` });

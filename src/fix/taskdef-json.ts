@@ -157,6 +157,7 @@ export function patchTaskDefinitionJson(file: string, text: string, targets: rea
       continue;
     }
     out = next;
+    if (t.resource.suppressions?.length) outcome.guidance.push(`${t.resource.id}: removed the ecsguard key (its suppressions) from ${file}, since RegisterTaskDefinition rejects unknown keys: keep those suppressions in .ecsguard.yml (suppressions: with resources: ${JSON.stringify(t.resource.name.replace(/:\d+$/, ''))}) so they still apply`);
     if (droppedTags.length) outcome.guidance.push(`${t.resource.id}: removed the tags ${droppedTags.join(', ')}: keys starting with aws: are reserved and RegisterTaskDefinition rejects them`);
     for (const f of fixes) {
       const todo = [...f.todo];

@@ -250,3 +250,21 @@ test('no operating system family: a container naming ContainerAdministrator gets
   assert.equal(out.containerDefinitions[1].user, '1000:1000');
   assert.ok(report.applied.some((a) => a.changes.some((c) => c.includes('it named a Windows account'))));
 });
+
+test('a suppressed finding is an accepted exception: fix leaves it alone and says so', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ecsguard-fix-'));
+  const file = join(dir, 'agent.json');
+  writeFileSync(file, JSON.stringify({
+    family: 'agent',
+    runtimePlatform: { operatingSystemFamily: 'LINUX' },
+    containerDefinitions: [{ name: 'agent', image: 'datadog/agent:7', user: '0', privileged: true, readonlyRootFilesystem: true, logConfiguration: { logDriver: 'awslogs' } }],
+    ecsguard: { suppress: [{ control: 'ECS.20', reason: 'the agent reads host metrics as root' }] },
+  }, null, 2) + '\n');
+  const report = await fixPaths([file], { controls: ['ECS.4', 'ECS.20'] });
+  const out = JSON.parse(report.changes[0].after);
+  assert.equal(out.containerDefinitions[0].user, '0', 'the suppressed ECS.20 is not changed');
+  assert.equal(out.containerDefinitions[0].privileged, undefined, 'ECS.4 is fixed');
+  const r = report.refused.find((x) => x.control === 'ECS.20');
+  assert.match(r?.reason ?? '', /^suppressed \(inline: the agent reads host metrics as root\): not changed/);
+  assert.ok(report.guidance.some((g) => g.startsWith('agent: removed the ecsguard key (its suppressions)') && g.includes('.ecsguard.yml')), report.guidance.join('\n'));
+});
