@@ -39,15 +39,25 @@ export interface IdentityOptions {
 
 /** The credential fields of a scan's or rollout's options, as {@link identityOptions} reads them. */
 export interface CredentialFields {
+  /** A profile of the shared config and credentials files (as `AWS_PROFILE`). */
   profile?: string;
+  /**
+   * Credentials to use instead of the default chain or `profile`: a fixed identity
+   * (`{ accessKeyId, secretAccessKey, sessionToken? }`) or a provider function.
+   */
   credentials?: AwsCredentials;
+  /** An IAM role to assume with STS AssumeRole (the base credentials come from the options above). */
   roleArn?: string;
+  /** The external ID the role's trust policy requires (only with `roleArn`). */
   externalId?: string;
+  /** The role session name (default `ecsguard`), shown in the account's CloudTrail. */
   roleSessionName?: string;
+  /** The account ID, when known: skips STS GetCallerIdentity (for ECS-compatible endpoints without STS). */
   account?: string;
-  stsEndpoint?: string;
-  /** The ECS endpoint: STS is asked there too when no stsEndpoint is given (loopback servers). */
+  /** An ECS-compatible endpoint for every region, e.g. `http://127.0.0.1:4566`; default: AWS's own. */
   endpoint?: string;
+  /** An STS-compatible endpoint; default: `endpoint` when given, else AWS's own. */
+  stsEndpoint?: string;
 }
 
 /**

@@ -22,7 +22,7 @@
 import { ECSClient, type ECSClientConfig } from '@aws-sdk/client-ecs';
 import type { InputError, Resource } from '../../model/index.js';
 import { AwsCredentialsError, AwsUsageError, credentialsErrorOf, describeError, isThrottling } from './errors.js';
-import { checkIdentityOptions, identityOptions, resolveIdentity, type AwsCredentials } from './identity.js';
+import { checkIdentityOptions, identityOptions, resolveIdentity, type AwsCredentials, type CredentialFields } from './identity.js';
 import { BUCKET_OF, type EcsReadAction, type ThrottleBucket } from './limits.js';
 import { Limiter, settleAll } from './pool.js';
 import { collectRegion, type RegionOutcome } from './region.js';
@@ -33,7 +33,8 @@ export { identityOptions, resolveIdentity, type AwsCredentials, type AwsCredenti
 export { ECS_READ_QUOTAS, REQUIRED_IAM_ACTIONS, type BucketQuota, type EcsReadAction, type ThrottleBucket } from './limits.js';
 
 /** Options of {@link collectAws}. Only `regions` is required. */
-export interface AwsScanOptions {
+/** The options of a live scan: the credential fields (see {@link CredentialFields}), regions and limits. */
+export interface AwsScanOptions extends CredentialFields {
   /**
    * Regions to read, e.g. `['eu-west-1', 'us-east-1']` (duplicates are read once). Required: there
    * is no "all regions" lookup here (it needs the EC2 or Account API); the caller lists them.
@@ -41,25 +42,6 @@ export interface AwsScanOptions {
   regions: string[];
   /** Read every ACTIVE revision of each family, not only the latest (pair with the Scan's `allRevisions`). */
   allRevisions?: boolean;
-  /** A profile of the shared config and credentials files (as `AWS_PROFILE`). */
-  profile?: string;
-  /**
-   * Credentials to use instead of the default chain or `profile`: a fixed identity
-   * (`{ accessKeyId, secretAccessKey, sessionToken? }`) or a provider function.
-   */
-  credentials?: AwsCredentials;
-  /** An IAM role to assume with STS AssumeRole (the base credentials come from the options above). */
-  roleArn?: string;
-  /** The external ID the role's trust policy requires (only with `roleArn`). */
-  externalId?: string;
-  /** The role session name (default `ecsguard`), shown in the account's CloudTrail. */
-  roleSessionName?: string;
-  /** The account ID, when known: skips STS GetCallerIdentity (for ECS-compatible endpoints without STS). */
-  account?: string;
-  /** An ECS-compatible endpoint for every region, e.g. `http://127.0.0.1:4566`; default: AWS's own. */
-  endpoint?: string;
-  /** An STS-compatible endpoint; default: `endpoint` when given, else AWS's own. */
-  stsEndpoint?: string;
   /** Requests in flight at once per region (default 8, 1..50). */
   concurrency?: number;
   /** Regions read at once (default 4, 1..32). */
