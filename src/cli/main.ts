@@ -120,8 +120,9 @@ function scanOptionsFrom(paths: string[], flags: ScanFlags): { inputs: string[];
       for (const p of e.problems.slice(0, -1)) process.stderr.write(`ecsguard: ${forTerminal(formatConfigProblem(p))}\n`);
       throw new ConfigError(formatConfigProblem(e.problems[e.problems.length - 1]));
     }
-    // Warnings (a pattern that matches everything, a suppression for a control that is not run) do not stop the run.
-    if (!flags.quiet) for (const w of fileConfig.warnings ?? []) process.stderr.write(`ecsguard: warning: ${forTerminal(formatConfigProblem(w))}\n`);
+    // Warnings (a pattern that matches everything, a suppression for a control that is not run) do not stop the run;
+    // --quiet does not hide them: they are about what the run may be hiding.
+    for (const w of fileConfig.warnings ?? []) process.stderr.write(`ecsguard: warning: ${forTerminal(formatConfigProblem(w))}\n`);
   }
   const inputs = paths.length ? paths : ['.'];
   const maxFileBytes = flags.maxFileSize ? parseSize(flags.maxFileSize) : undefined;

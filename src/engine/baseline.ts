@@ -12,14 +12,16 @@
  * - the control ID: a baseline accepts one control's verdict, not the resource as a whole;
  * - the resource type: a service and a task definition may share a logical ID or name;
  * - the resource key, which identifies the resource without saying where in its file it is:
- *   - an ARN (the id of a live or AWS Config resource, or the resource's own ARN field in
- *     describe output): the ARN alone, which already names the partition, region and account,
- *     so the same resource read from a file or live matches;
+ *   - an ARN id (a live or AWS Config resource): the ARN alone, which already names the
+ *     partition, region and account, so daily Config exports in new files keep their keys;
  *   - a Terraform configuration resource: its root module folder (`resource.root`, relative to the
  *     baseline's folder) and address; not the `.tf` file, so moving a block to another file of the
  *     module keeps it, while two roots calling one module stay apart;
  *   - any other file resource: the file (relative to the baseline's folder, with `/`) and the id
- *     (logical ID, family, plan address), as two files may hold the same logical ID;
+ *     (logical ID, family, plan address), as two files may hold the same logical ID; a describe
+ *     output's own ARN field is not used, so `ecsguard fix`, which turns it into register input
+ *     without the ARN, keeps the keys of the findings it does not fix;
+ *   - a resource with neither (a library caller's): its own ARN field, else its id;
  *   - a task definition's revision is left out (`task-definition/payments:41` and `payments:41`
  *     key as `payments`): a new revision of the family failing the same way is the same finding;
  *   - paths are worked out from the names as given, and from the real paths when those leave the
@@ -122,11 +124,14 @@ export function resourceKey(f: Finding, baseDir: string = process.cwd(), cwd: st
 }
 
 function keyWith(f: Finding, rel: (file: string) => string): string {
+  const id = f.resource.id;
+  if (id.startsWith('arn:')) return `arn ${withoutRevision(f, id)}`;
+  if (f.resource.root !== undefined) return `root ${rel(f.resource.root)} ${id}`;
+  // A file's resource keys by its file even when it holds an ARN field: `ecsguard fix` turns a
+  // describe output into register input without one, and its untouched findings must stay known.
+  if (f.location) return `file ${rel(f.location.file)} ${withoutRevision(f, id)}`;
   const arn = ownArn(f);
   if (arn) return `arn ${withoutRevision(f, arn)}`;
-  const id = f.resource.id;
-  if (f.resource.root !== undefined) return `root ${rel(f.resource.root)} ${id}`;
-  if (f.location) return `file ${rel(f.location.file)} ${withoutRevision(f, id)}`;
   return `id ${withoutRevision(f, id)}`;
 }
 

@@ -304,7 +304,12 @@ const CDK_GUIDANCE: Record<string, string> = {
 /** Guidance for a resource synthesised by the AWS CDK: the construct and its properties to change. */
 function cdkGuidance(target: PatchTarget): string[] {
   const where = target.resource.cdkPath ? `construct ${target.resource.cdkPath}` : `the construct of ${target.resource.id}`;
-  return target.plan.fixes.map((f) => `${f.control} on ${target.resource.id}: in the CDK app, ${where}: ${CDK_GUIDANCE[f.control] ?? f.changes.join('; ')}; then cdk synth (cdk.out is generated, so it is not edited)`);
+  return target.plan.fixes.map((f) => {
+    // The user a fix sets depends on the task (ECS.21 without an operating system family gets the Linux one).
+    const user = f.ops.find((o) => o.op === 'set' && /\.user$/.test(o.path));
+    const advice = user && user.op === 'set' ? `set user: '${String(user.value)}' in the container options` : f.ops.length === 0 ? f.changes.join('; ') : CDK_GUIDANCE[f.control] ?? f.changes.join('; ');
+    return `${f.control} on ${target.resource.id}: in the CDK app, ${where}: ${advice}; then cdk synth (cdk.out is generated, so it is not edited)`;
+  });
 }
 
 function applicable(target: PatchTarget, file: string, outcome: PatchOutcome): boolean {

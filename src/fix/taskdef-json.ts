@@ -167,7 +167,9 @@ export function patchTaskDefinitionJson(file: string, text: string, targets: rea
   }
   outcome.text = out;
   if (outcome.applied.length) {
-    outcome.guidance.push(`Register the hardened revision: aws ecs register-task-definition --cli-input-json file://${file}${items.length > 1 || items[0]?.prefix.length ? ' (one task definition per call: the file holds a list)' : ''}`);
+    outcome.guidance.push(items.length > 1 || items[0]?.prefix.length
+      ? `Register the hardened revisions, one per call (the file holds a list): jq -c '.[]' ${file} | while read -r td; do aws ecs register-task-definition --cli-input-json "$td"; done`
+      : `Register the hardened revision: aws ecs register-task-definition --cli-input-json file://${file}`);
   }
   return outcome;
 }

@@ -390,13 +390,21 @@ describe('baselines: what stays the same finding', () => {
     assert.notEqual(fingerprint(tf('aws_ecs_task_definition.t["a:1"]'), '/x', '/x'), fingerprint(tf('aws_ecs_task_definition.t["a:2"]'), '/x', '/x'));
   });
 
-  it('describe output read from a file and the same task definition read live share the fingerprint (the ARN)', () => {
+  it('a describe output turned into register input (as ecsguard fix does) keeps its fingerprints: files key by file, not by the ARN field', () => {
     const dir = tempDir();
     write(dir, { 'payments.json': describeOutput(41) });
-    const fromFile = scanPaths([join(dir, 'payments.json')], { controls: ['ECS.5'] }).findings[0];
-    const arn = 'arn:aws:ecs:eu-west-1:111122223333:task-definition/payments:41';
-    const live: Finding = { ...fromFile, resource: { type: 'AWS::ECS::TaskDefinition', id: arn, name: 'payments:41', arn }, location: null };
-    assert.equal(fingerprint(fromFile, dir, dir), fingerprint(live, dir, dir));
+    const before = scanPaths([join(dir, 'payments.json')], { controls: ['ECS.5'] }).findings[0];
+    const described = JSON.parse(describeOutput(41)) as { taskDefinition: Record<string, unknown> };
+    const register = { ...described.taskDefinition };
+    for (const k of ['taskDefinitionArn', 'revision', 'status', 'requiresAttributes', 'compatibilities', 'registeredAt', 'registeredBy']) delete register[k];
+    write(dir, { 'payments.json': JSON.stringify(register, null, 2) });
+    const after = scanPaths([join(dir, 'payments.json')], { controls: ['ECS.5'] }).findings[0];
+    assert.equal(after.status, 'FAILED');
+    assert.equal(fingerprint(after, dir, dir), fingerprint(before, dir, dir));
+    // A live resource (an ARN id) keys by its ARN without the revision.
+    const arn = 'arn:aws:ecs:eu-west-1:111122223333:task-definition/payments';
+    const live = (rev: number): Finding => ({ ...before, resource: { type: 'AWS::ECS::TaskDefinition', id: `${arn}:${rev}`, name: `payments:${rev}`, arn: `${arn}:${rev}` }, location: null });
+    assert.equal(fingerprint(live(41), dir, dir), fingerprint(live(42), dir, dir));
   });
 
   it('renaming a container keeps the finding known', () => {
