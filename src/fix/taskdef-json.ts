@@ -58,6 +58,19 @@ function arnRegion(td: TaskDefinition): string | undefined {
   return typeof arn === 'string' ? arn.split(':')[3] || undefined : undefined;
 }
 
+/**
+ * The region the task already logs to: the `awslogs-region` every awslogs container of the task
+ * definition names, when they all name the same one (a task's containers run in one region).
+ */
+function logRegion(td: TaskDefinition): string | undefined {
+  const regions = new Set<string>();
+  for (const c of Array.isArray(td.containerDefinitions) ? td.containerDefinitions : []) {
+    const r: unknown = (c?.logConfiguration?.options as Record<string, unknown> | undefined)?.['awslogs-region'];
+    if (typeof r === 'string' && /^[a-z]{2}(-[a-z]+)+-\d$/.test(r)) regions.add(r);
+  }
+  return regions.size === 1 ? [...regions][0] : undefined;
+}
+
 /** Removes one indentation unit from every line after the first. */
 function dedent(block: string, unit: string): string {
   return block.replace(/(\r\n|\r|\n)([ \t]*)/g, (m, eol: string, ws: string) => (ws.startsWith(unit) ? eol + ws.slice(unit.length) : m));
@@ -122,7 +135,7 @@ export function patchTaskDefinitionJson(file: string, text: string, targets: rea
     }
     if (fixes.length === 0) continue;
     const td = t.resource.properties as TaskDefinition;
-    const region = context.region ?? arnRegion(td);
+    const region = context.region ?? arnRegion(td) ?? logRegion(td);
     const edits: JsonEdit[] = [];
     const droppedTags: string[] = [];
     for (const o of orderOps(fixes.flatMap((f) => f.ops))) {

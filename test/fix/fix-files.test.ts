@@ -268,3 +268,20 @@ test('a suppressed finding is an accepted exception: fix leaves it alone and say
   assert.match(r?.reason ?? '', /^suppressed \(inline: the agent reads host metrics as root\): not changed/);
   assert.ok(report.guidance.some((g) => g.startsWith('agent: removed the ecsguard key (its suppressions)') && g.includes('.ecsguard.yml')), report.guidance.join('\n'));
 });
+
+test('ECS.9 in task definition JSON: awslogs-region from --region, else the ARN, else the region the other containers log to, else a placeholder', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ecsguard-fix-'));
+  const file = join(dir, 'api.json');
+  const write = (containers: unknown[]) => writeFileSync(file, JSON.stringify({ family: 'api', runtimePlatform: { operatingSystemFamily: 'LINUX' }, containerDefinitions: containers }, null, 2) + '\n');
+  const logged = (region: string) => ({ name: 'app', image: 'nginx:1.27', user: '101', readonlyRootFilesystem: true, logConfiguration: { logDriver: 'awslogs', options: { 'awslogs-group': '/ecs/api', 'awslogs-region': region, 'awslogs-stream-prefix': 'app' } } });
+  const sidecar = { name: 'otel', image: 'otel/collector:0.98', user: '10001', readonlyRootFilesystem: true };
+  const regionOf = async (options: { region?: string }) => {
+    const r = await fixPaths([file], { controls: ['ECS.9'], ...options });
+    return JSON.parse(r.changes[0].after).containerDefinitions[1].logConfiguration.options['awslogs-region'];
+  };
+  write([logged('eu-west-1'), sidecar]);
+  assert.equal(await regionOf({}), 'eu-west-1');
+  assert.equal(await regionOf({ region: 'us-east-2' }), 'us-east-2', '--region wins');
+  write([logged('eu-west-1'), sidecar, logged('us-east-1')].map((c, i) => (i === 2 ? { ...c, name: 'other' } : c)));
+  assert.equal(await regionOf({}), 'REPLACE_WITH_REGION', 'two regions named: no guess');
+});
