@@ -364,10 +364,11 @@ describe('baselines: what stays the same finding', () => {
     const dir = tempDir();
     write(dir, { 'infra/payments.json': describeOutput(41) });
     const file = join(dir, '.ecsguard-baseline.json');
-    writeBaseline(scanPaths([join(dir, 'infra')], { controls: ['ECS.5'] }), file, { cwd: dir });
+    writeBaseline(scanPaths([join(dir, 'infra')], { controls: ['ECS.5'] }), file);
     write(dir, { 'infra/payments.json': describeOutput(42) });
     const r = scanPaths([join(dir, 'infra')], { controls: ['ECS.5'] });
-    const out = applyBaseline(r, file, { cwd: dir });
+    // The scan gives paths relative to this process's directory: the default cwd.
+    const out = applyBaseline(r, file);
     assert.deepEqual(unsuppressed(r), []);
     assert.deepEqual([out.matched, out.fixed.length], [1, 0]);
   });
@@ -425,7 +426,8 @@ describe('baselines: what stays the same finding', () => {
     const file = join(dir, 'old.json');
     writeFileSync(file, JSON.stringify({ version: 1, tool: 'ecsguard', created: '2026-01-01', findings: [{ fingerprint: old, control: 'ECS.5', resource: { type: 'AWS::ECS::TaskDefinition', id: 'payments:41', name: 'payments:41' }, file: 'infra/payments.json', messageId: 'notReadonly' }] }));
     const r = scanPaths([join(dir, 'infra/payments.json')], { controls: ['ECS.5'] });
-    const out = applyBaseline(r, file, { cwd: dir });
+    // The scan gives paths relative to this process's directory: the default cwd.
+    const out = applyBaseline(r, file);
     assert.deepEqual(unsuppressed(r), []);
     assert.deepEqual([out.matched, out.fixed.length], [1, 0]);
   });
