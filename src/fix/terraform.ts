@@ -200,16 +200,20 @@ class Session {
 
   constructor(readonly context: PatchContext, readonly readFile: ReadFile, readonly editable: (path: string) => boolean, readonly only?: string) {}
 
+  /** The text of `path`; throws Refuse when it cannot be read. */
+  private read(path: string): string {
+    try {
+      return this.readFile(path);
+    } catch (e) {
+      throw new Refuse(`${path} cannot be read: ${(e as Error).message}`);
+    }
+  }
+
   /** Reads and parses a .tf file (cached); throws Refuse when it cannot be read. */
   loadHcl(path: string): HclFile {
     const have = this.hcl.get(path);
     if (have) return have;
-    let text: string;
-    try {
-      text = this.readFile(path);
-    } catch (e) {
-      throw new Refuse(`${path} cannot be read: ${(e as Error).message}`);
-    }
+    const text = this.read(path);
     const { bom, body } = splitBom(text);
     const f: HclFile = { path, before: text, bom, doc: new H.TextDoc(body), root: parseHcl(body), edits: [], created: new Map() };
     this.hcl.set(path, f);
@@ -220,12 +224,7 @@ class Session {
   loadJson(path: string): JsonFile {
     const have = this.json.get(path);
     if (have) return have;
-    let text: string;
-    try {
-      text = this.readFile(path);
-    } catch (e) {
-      throw new Refuse(`${path} cannot be read: ${(e as Error).message}`);
-    }
+    const text = this.read(path);
     const { bom, body } = splitBom(text);
     const f: JsonFile = { path, before: text, bom, text: body, ops: [] };
     this.json.set(path, f);

@@ -24,16 +24,15 @@ import {
 import { fixtureAccount, fixtureArns, startEcsLoopback, type AccountFixture, type EcsLoopback, type Fault } from '../helpers/ecs-loopback.js';
 import { applyRollout, planRollout, taskDefinitionRef, type FamilyRollout, type RolloutOptions, type RolloutPlan } from '../../src/fix/rollout.js';
 import { DESCRIBE_ONLY_FIELDS } from '../../src/fix/register.js';
-import { runFixAws, type FixAwsFlags, type FixAwsIo } from '../../src/cli/fix-aws.js';
+import { type FixAwsFlags } from '../../src/cli/fix-aws.js';
 import { ConfigError } from '../../src/engine/configuration.js';
 import { evaluateTaskDefinition } from '../../src/api.js';
+import { CREDENTIALS, READ_ONLY, io, runFixAwsWith } from '../helpers/fix-aws.js';
 
 const ACCOUNT = '111122223333';
 const R1 = 'eu-west-1';
 const R2 = 'us-east-1';
 const A = fixtureArns(ACCOUNT);
-const CREDENTIALS = { accessKeyId: 'AKIDLOOPBACKTEST', secretAccessKey: 'loopback-secret' };
-const READ_ONLY = new Set(['GetCallerIdentity', 'ListTaskDefinitionFamilies', 'ListTaskDefinitions', 'DescribeTaskDefinition', 'ListClusters', 'DescribeClusters', 'ListServices', 'DescribeServices', 'DescribeTaskSets', 'DescribeCapacityProviders']);
 const WRITES = new Set(['RegisterTaskDefinition', 'UpdateService', 'DeregisterTaskDefinition']);
 const at = new Date('2025-06-01T10:00:00Z');
 
@@ -440,36 +439,10 @@ describe('applyRollout with aws-sdk-client-mock', () => {
   });
 });
 
-/** Captures runFixAws's output; `interactive` and the answer to the confirmation are chosen by the test. */
-function io(interactive = false, answer = false): FixAwsIo & { out: string; err: string; questions: string[] } {
-  const cap = {
-    out: '',
-    err: '',
-    questions: [] as string[],
-    interactive,
-    stdout: (c: string) => { cap.out += c; },
-    stderr: (c: string) => { cap.err += c; },
-    confirm: async (q: string) => { cap.questions.push(q); return answer; },
-  };
-  return cap;
-}
 
-/** Runs runFixAws with the loopback's endpoint and credentials from the environment (the default chain). */
-async function fixAws(flags: Partial<FixAwsFlags>, capture = io()): Promise<{ code: number; out: string; err: string; questions: string[] }> {
-  const saved = { id: process.env.AWS_ACCESS_KEY_ID, secret: process.env.AWS_SECRET_ACCESS_KEY, profile: process.env.AWS_PROFILE, token: process.env.AWS_SESSION_TOKEN };
-  process.env.AWS_ACCESS_KEY_ID = CREDENTIALS.accessKeyId;
-  process.env.AWS_SECRET_ACCESS_KEY = CREDENTIALS.secretAccessKey;
-  delete process.env.AWS_PROFILE;
-  delete process.env.AWS_SESSION_TOKEN;
-  try {
-    const code = await runFixAws({ region: [R1], endpointUrl: lb.endpoint, controls: 'security-hub', ...flags }, capture);
-    return { code, out: capture.out, err: capture.err, questions: capture.questions };
-  } finally {
-    for (const [k, v] of [['AWS_ACCESS_KEY_ID', saved.id], ['AWS_SECRET_ACCESS_KEY', saved.secret], ['AWS_PROFILE', saved.profile], ['AWS_SESSION_TOKEN', saved.token]] as const) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
-  }
+/** runFixAws against the loopback in [R1]. */
+function fixAws(flags: Partial<FixAwsFlags>, capture = io()) {
+  return runFixAwsWith(lb.endpoint, [R1], flags, capture);
 }
 
 describe('runFixAws (CLI glue)', () => {

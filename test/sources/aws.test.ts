@@ -8,13 +8,12 @@ import { AwsCredentialsError, AwsUsageError, collectAws, type AwsScanOptions, ty
 import { Scan, type ScanResult } from '../../src/engine/scan.js';
 import { ConfigError } from '../../src/engine/configuration.js';
 import type { Finding, Resource } from '../../src/model/index.js';
+import { CREDENTIALS, READ_ONLY } from '../helpers/fix-aws.js';
 
 const ACCOUNT = '111122223333';
 const R1 = 'eu-west-1';
 const R2 = 'us-east-1';
 const A = fixtureArns(ACCOUNT);
-const CREDENTIALS = { accessKeyId: 'AKIDLOOPBACKTEST', secretAccessKey: 'loopback-secret' };
-const READ_ONLY = new Set(['GetCallerIdentity', 'ListTaskDefinitionFamilies', 'ListTaskDefinitions', 'DescribeTaskDefinition', 'ListClusters', 'DescribeClusters', 'ListServices', 'DescribeServices', 'DescribeTaskSets', 'DescribeCapacityProviders']);
 
 let lb: EcsLoopback;
 /** A scan without faults, for comparison; made before the tests. */
