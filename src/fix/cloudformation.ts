@@ -24,7 +24,7 @@ import { parseTree, findNodeAtLocation, type Node as JsonNode } from 'jsonc-pars
 import { applyJsonEdits, detectFormatting, duplicateOnPath, JsonEditRefused, type JsonEdit } from './json-edit.js';
 import { isRegionValue, orderOps, parsePath, type FixOp, type FixValue, type PathPart } from './plan.js';
 import { YamlEditor, YamlEditRefused, pairsNamed, type YamlValue } from './yaml-edit.js';
-import { resourceRef, type AppliedFix, type PatchContext, type PatchOutcome, type PatchTarget, type RefusedFix } from './types.js';
+import { resourceRef, type AppliedFix, type PatchContext, type PatchOutcome, type PatchTarget } from './types.js';
 import type { Resource } from '../model/index.js';
 import { apiName } from '../sources/cloudformation/normalise.js';
 
@@ -364,7 +364,6 @@ export function patchCloudFormationYaml(file: string, text: string, targets: rea
   const broken = doc.errors.find((e) => e.code !== 'DUPLICATE_KEY');
   for (const t of targets) {
     const ref = resourceRef(t.resource);
-    outcome.refused.push(...t.plan.refused.map((r): RefusedFix => ({ ...r, resource: ref })));
     if (!applicable(t, file, outcome)) continue;
     const props = broken ? { refused: `the file does not parse as YAML (${broken.message.split('\n')[0]})` } : yamlProperties(ctx, t.resource.id);
     for (const fix of t.plan.fixes) {
@@ -424,7 +423,6 @@ export function patchCloudFormationJson(file: string, text: string, targets: rea
   let out = text;
   for (const t of targets) {
     const ref = resourceRef(t.resource);
-    outcome.refused.push(...t.plan.refused.map((r): RefusedFix => ({ ...r, resource: ref })));
     if (!applicable(t, file, outcome)) continue;
     for (const fix of t.plan.fixes) {
       // Resolve against the current text: earlier fixes of this resource may have moved offsets, not paths.
@@ -474,7 +472,6 @@ export function patchCdkTemplate(_file: string, text: string, targets: readonly 
   const outcome: PatchOutcome = { text, applied: [], refused: [], guidance: [] };
   for (const t of targets) {
     const ref = resourceRef(t.resource);
-    outcome.refused.push(...t.plan.refused.map((r): RefusedFix => ({ ...r, resource: ref })));
     for (const f of t.plan.fixes) outcome.refused.push({ resource: ref, control: f.control, path: f.ops[0]?.path ?? null, reason: 'synthesised by the AWS CDK: change the construct named under next steps, then synthesise again' });
     outcome.guidance.push(...cdkGuidance(t));
   }

@@ -79,6 +79,8 @@ export async function fixPaths(paths: string[], options: FixOptions = {}): Promi
     const suppressed = new Map(findings.flatMap((f) => (f.suppressed ? [[f.control, `${f.suppressed.by}: ${f.suppressed.reason}`] as const] : [])));
     const plan = planFixes(resource, controls, options.fix, suppressed);
     if (plan.fixes.length === 0 && plan.refused.length === 0) continue;
+    // What the plan itself refuses is reported here, once; patchers report what they do with plan.fixes.
+    report.refused.push(...plan.refused.map((r) => ({ ...r, resource: resourceRef(resource) })));
     const origin = resource.origin;
     if (origin.kind !== 'file') {
       refuseAll(report, resource, plan.fixes.map((f) => f.control), 'not read from a file: use `ecsguard fix --aws`');
@@ -93,7 +95,6 @@ export async function fixPaths(paths: string[], options: FixOptions = {}): Promi
     const patcher = PATCHERS[format];
     if (!patcher) {
       for (const t of targets) {
-        report.refused.push(...t.plan.refused.map((r) => ({ ...r, resource: resourceRef(t.resource) })));
         refuseAll(report, t.resource, t.plan.fixes.map((f) => f.control), `${file}: ${NOT_PATCHED[format] ?? `${format} input is not patched`}`);
       }
       continue;
@@ -113,9 +114,7 @@ export async function fixPaths(paths: string[], options: FixOptions = {}): Promi
   if (terraform.length) {
     // Patched, then read again with the patched files and verified (src/fix/verify.ts).
     const out = patchTerraformChecked(terraform, (result.judged ?? []).map((j) => j.resource), controls, options);
-    // The Terraform patcher reports what it did with plan.fixes; the controls without a fix are added here.
-    const planRefused = terraform.flatMap((t) => t.plan.refused.map((r) => ({ ...r, resource: resourceRef(t.resource) })));
-    collect(report, out.applied, [...planRefused, ...out.refused], out.guidance);
+    collect(report, out.applied, out.refused, out.guidance);
     for (const [file, { before, after }] of out.files) if (before !== after) report.changes.push({ file, before, after });
     if (out.files.size && [...out.files.values()].some((f) => f.before !== f.after)) collect(report, [], [], ['Redeploy: terraform plan, review the task definition and service changes, then terraform apply (a changed task definition is a new revision, and the services using it roll to it).']);
   }

@@ -17,7 +17,7 @@ import type { TaskDefinition } from '@aws-sdk/client-ecs';
 import { applyJsonEdits, deleteEvery, detectFormatting, duplicateOnPath, jsonNodeAt, JsonEditRefused, lineIndent, type JsonEdit } from './json-edit.js';
 import { materialise, orderOps, parsePath, type ControlFix } from './plan.js';
 import { DESCRIBE_ONLY_FIELDS, SUPPRESSION_KEY } from './register.js';
-import { resourceRef, type AppliedFix, type PatchContext, type PatchOutcome, type PatchTarget, type RefusedFix } from './types.js';
+import { resourceRef, type AppliedFix, type PatchContext, type PatchOutcome, type PatchTarget } from './types.js';
 
 interface Item {
   /** Path of the item in the document ([] or [i]). */
@@ -106,7 +106,6 @@ export function patchTaskDefinitionJson(file: string, text: string, targets: rea
     .sort((a, b) => Number(b.item?.prefix[0] ?? 0) - Number(a.item?.prefix[0] ?? 0));
   for (const { t, item } of ordered) {
     const ref = resourceRef(t.resource);
-    outcome.refused.push(...t.plan.refused.map((r): RefusedFix => ({ ...r, resource: ref })));
     const refuse = (fixes: readonly ControlFix[], reason: string) => {
       for (const f of fixes) outcome.refused.push({ resource: ref, control: f.control, path: f.ops[0]?.path ?? null, reason: `${file}: ${reason}` });
     };

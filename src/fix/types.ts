@@ -42,7 +42,11 @@ export interface PatchOutcome {
   guidance: string[];
 }
 
-/** A source patcher: `file` as the scan named it, `text` its content. Never throws for a refusal; throws Error only on a bug. */
+/**
+ * A source patcher: `file` as the scan named it, `text` its content. It reports what it did with each
+ * target's `plan.fixes` (applied or refused); `plan.refused` is reported by the caller. Never throws
+ * for a refusal; throws Error only on a bug.
+ */
 export type Patcher = (file: string, text: string, targets: readonly PatchTarget[], context: PatchContext) => PatchOutcome;
 
 /** The identity of a resource as fix reports give it, with the file it was read from. */

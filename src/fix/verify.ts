@@ -157,7 +157,7 @@ const BOM = '\uFEFF';
  * with the reason), never the run. Returns an error message when the file cannot be read.
  */
 export function patchFile(file: string, patcher: Patcher, targets: readonly PatchTarget[], controls: readonly ActiveControl[], options: SourceOptions & { region?: string }): FilePatch | { error: string } {
-  const refuseAll = (reason: string, refused: RefusedFix[] = targets.flatMap((t) => t.plan.refused.map((r) => ({ ...r, resource: resourceRef(t.resource) }))), fixes: { control: string; ops: { path: string }[]; resource: AppliedFix['resource'] }[] = targets.flatMap((t) => t.plan.fixes.map((f) => ({ ...f, resource: resourceRef(t.resource) })))): FilePatch => ({
+  const refuseAll = (reason: string, refused: RefusedFix[] = [], fixes: { control: string; ops: { path: string }[]; resource: AppliedFix['resource'] }[] = targets.flatMap((t) => t.plan.fixes.map((f) => ({ ...f, resource: resourceRef(t.resource) })))): FilePatch => ({
     before: '',
     after: '',
     applied: [],

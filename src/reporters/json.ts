@@ -12,7 +12,7 @@ import { TOOL } from '../version.js';
 export function writeJson(result: ScanResult, write: (chunk: string) => void): void {
   const indent = (value: unknown, depth: number) => JSON.stringify(value, null, 2).replace(/\n/g, '\n' + '  '.repeat(depth));
   write(`{\n  "version": 1,\n  "tool": ${indent({ name: TOOL.name, version: TOOL.version }, 1)},\n`);
-  const list = (key: string, items: readonly unknown[], last = false) => {
+  const list = <T>(key: string, items: readonly T[], last = false, shape: (item: T) => unknown = (x) => x) => {
     if (items.length === 0) {
       write(`  "${key}": []${last ? '' : ','}\n`);
       return;
@@ -20,13 +20,13 @@ export function writeJson(result: ScanResult, write: (chunk: string) => void): v
     write(`  "${key}": [\n`);
     let buf = '';
     for (let i = 0; i < items.length; i++) {
-      buf += '    ' + indent(items[i], 2) + (i < items.length - 1 ? ',\n' : '\n');
+      buf += '    ' + indent(shape(items[i]), 2) + (i < items.length - 1 ? ',\n' : '\n');
       if (buf.length > 1 << 16) { write(buf); buf = ''; }
     }
     write(buf + `  ]${last ? '' : ','}\n`);
   };
   // The contract gives `suppressed` as { reason, by, expires }: expires is null when the suppression has none.
-  list('findings', result.findings.map((f) => (f.suppressed ? { ...f, suppressed: { reason: f.suppressed.reason, by: f.suppressed.by, expires: f.suppressed.expires ?? null } } : f)));
+  list('findings', result.findings, false, (f) => (f.suppressed ? { ...f, suppressed: { reason: f.suppressed.reason, by: f.suppressed.by, expires: f.suppressed.expires ?? null } } : f));
   list('errors', result.errors);
   list('skipped', result.skipped);
   // Only when a baseline was applied (`scan --baseline FILE`): { file, matched, fixed: [entries] }.
