@@ -36,7 +36,6 @@ import { TOOL } from '../version.js';
 import { renderControlList, renderExplain } from './explain.js';
 import type { ScanResult } from '../engine/scan.js';
 import { runFixFiles, type FixFlags } from './fix.js';
-import { checkFixSettings } from '../fix/plan.js';
 import { runFixAws } from './fix-aws.js';
 import { applyBaseline, readBaseline, writeBaseline } from '../engine/baseline.js';
 
@@ -231,7 +230,6 @@ async function runFix(paths: string[], flags: ScanFlags & FixFlags & Record<stri
     windowsUser: flags.windowsUser ?? fileConfig.fix?.windowsUser,
     logGroupPrefix: flags.logGroupPrefix ?? fileConfig.fix?.logGroupPrefix,
   };
-  checkFixSettings(settings);
   const fixOptions = { ...options, controls: options.controls ?? ['security-hub'] };
   if (flags.aws) {
     if (paths.length) throw new UsageError('--aws fixes an account, not files: give either paths or --aws');

@@ -12,7 +12,7 @@
 import { scanPathsAsync, type ScanOptions } from '../api.js';
 import { activeControls } from '../engine/configuration.js';
 import type { InputError, Resource } from '../model/index.js';
-import { planFixes, type FixSettings } from './plan.js';
+import { checkFixSettings, planFixes, type FixSettings } from './plan.js';
 import { patchCdkTemplate, patchCloudFormationJson, patchCloudFormationYaml } from './cloudformation.js';
 import { patchTaskDefinitionJson } from './taskdef-json.js';
 import { resourceRef, type AppliedFix, type Patcher, type PatchTarget, type RefusedFix } from './types.js';
@@ -67,9 +67,10 @@ const NOT_PATCHED: Record<string, string> = {
 
 /**
  * Plans and patches the fixes of every resource under `paths`. Throws ConfigError for invalid
- * options (as a scan does); file problems are in `errors`.
+ * options (as a scan does) and fix settings the controls would fail; file problems are in `errors`.
  */
 export async function fixPaths(paths: string[], options: FixOptions = {}): Promise<FixReport> {
+  checkFixSettings(options.fix ?? {});
   const result = await scanPathsAsync(paths, { ...options, keepResources: true });
   const controls = activeControls(options).map((a) => ({ control: a.control, params: a.params }));
   const report: FixReport = { changes: [], applied: [], refused: [], guidance: [], errors: result.errors, resources: result.summary.resources };

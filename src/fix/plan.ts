@@ -323,12 +323,12 @@ export const FIXABLE_CONTROLS: readonly string[] = Object.keys(FIXERS).filter((i
  * Plans the fixes of `resource`: runs each control, and for every one that is FAILED either plans
  * its fix or says why it is not changed. Controls that pass or are NOT_AVAILABLE are left alone
  * (an unknown value is never overwritten), and so are controls in `suppressed` (control ID ->
- * the suppression's reason), which are listed as not changed. Throws ConfigError for settings {@link checkFixSettings}
- * rejects. Resources with undecidable conditions (`variants`)
+ * the suppression's reason), which are listed as not changed. Settings are not checked here (it
+ * runs once per resource): callers check them once with {@link checkFixSettings}, as fixPaths and
+ * planRollout do. Resources with undecidable conditions (`variants`)
  * are planned on their first reading; the source patchers refuse paths under an intrinsic.
  */
 export function planFixes(resource: Resource, controls: readonly FixableControl[], settings: FixSettings = {}, suppressed?: ReadonlyMap<string, string>): FixPlan {
-  checkFixSettings(settings);
   const s: Required<FixSettings> = { ...FIX_DEFAULTS, ...Object.fromEntries(Object.entries(settings).filter(([, v]) => v !== undefined)) };
   const plan: FixPlan = { fixes: [], refused: [] };
   for (const { control, params } of controls) {
